@@ -1,0 +1,3 @@
+export { WebSocket } from './web-socket.decorator';
+export { OnConnect } from './on-connect.decorator';
+export { Param, Query, Header, Conn } from './param.decorators';

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+
+export { ProAPI, type RunOptions } from './lib/app';
+export type { ProAPIOptions, ConnectionLimits, GatewayContainer, GatewayClass } from './lib/options';
+export { DEFAULT_LIMITS } from './lib/options';
+export {
+  WebSocketConnection,
+  type InboundMessage,
+  type ConnectionState,
+  type ReceiveOptions,
+  type CloseInfo,
+} from './lib/connection/web-socket-connection';
+export * from './lib/errors';
+export { type Logger, type LogFn, silentLogger } from './lib/logger';
+export type { ConnectionHandler, RouteInfo } from './lib/routing/route';
+export type { HttpHandler, HttpReply, HttpRequestInfo } from './lib/http-route';
+export { isNativeUws } from './lib/adapter/native-check';
+export * from './decorators';

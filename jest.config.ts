@@ -1,0 +1,16 @@
+import type { Config } from 'jest';
+
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/spec'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    // Type checking runs once in `npm run typecheck`; per-file transpiling keeps jest fast.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true }, diagnostics: false }],
+  },
+  testTimeout: 30_000,
+  // Integration specs each start real servers; two workers match the two cores CI has.
+  maxWorkers: 2,
+};
+
+export default config;

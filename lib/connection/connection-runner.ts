@@ -1,0 +1,44 @@
+import { CloseCode, WebSocketDisconnect, WebSocketProtocolError } from '../errors';
+import type { Logger } from '../logger';
+import type { Route } from '../routing/route';
+import type { WebSocketConnection } from './web-socket-connection';
+
+/**
+ * Runs a route's handler for one connection and answers however it ends: a handler that never
+ * accepted gets HTTP 403 (500 if it threw); one that returns closes with 1000; an escaping error
+ * closes with its protocol code (1003, 1007) or 1011, and is logged. Never rejects.
+ */
+export async function runConnection(ws: WebSocketConnection, route: Route, logger: Logger): Promise<void> {
+  let failure: unknown;
+  let failed = false;
+  try {
+    await route.handle(ws);
+  } catch (error) {
+    failed = true;
+    failure = error;
+  }
+  if (ws.state === 'connecting') {
+    if (failed) {
+      logger.error({ err: failure, path: ws.path, route: route.path }, 'handler threw before accept(); answered HTTP 500');
+      ws.deny(500, 'internal server error');
+    } else {
+      logger.warn(
+        { path: ws.path, route: route.path, handler: `${route.gatewayName}.${route.handlerName}` },
+        'handler returned without calling accept(); answered HTTP 403',
+      );
+      ws.deny(403, 'connection not accepted');
+    }
+    return;
+  }
+  if (failed && !(failure instanceof WebSocketDisconnect)) {
+    if (failure instanceof WebSocketProtocolError) {
+      logger.warn({ path: ws.path, code: failure.closeCode, reason: failure.message }, 'closing: bad message from client');
+      if (ws.state === 'open') await ws.close(failure.closeCode, failure.message);
+    } else {
+      logger.error({ err: failure, path: ws.path, route: route.path }, 'handler threw; closing with 1011');
+      if (ws.state === 'open') await ws.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    }
+    return;
+  }
+  if (ws.state === 'open') await ws.close(CloseCode.NORMAL);
+}

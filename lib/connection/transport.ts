@@ -1,0 +1,31 @@
+import type { ResolvedOptions } from '../options';
+import type { WebSocketConnection } from './web-socket-connection';
+
+/** An open socket as the transport knows it; opaque above the adapter. */
+export type SocketRef = { readonly __brand: 'SocketRef' };
+
+/** Everything a connection copied from the upgrade request before the request object died. */
+export interface CopiedRequest {
+  readonly path: string;
+  readonly rawQuery: string;
+  /** Header names (lower-case) and values, alternating: [name, value, name, value, ...]. */
+  readonly headerPairs: readonly string[];
+  readonly params: Readonly<Record<string, string>>;
+  readonly clientHost: string;
+}
+
+/** What a connection asks of the server underneath it. The uWS adapter is the one implementation. */
+export interface ConnectionTransport {
+  readonly options: ResolvedOptions;
+  readonly serverHost: string;
+  readonly serverPort: number;
+  /** Completes the HTTP upgrade; the connection's `onTransportOpen` runs before this returns. */
+  upgrade(conn: WebSocketConnection<object>, subprotocol: string): void;
+  /** Answers the pending upgrade request with an HTTP status instead of upgrading. */
+  deny(conn: WebSocketConnection<object>, status: number, body: string): void;
+  /** Returns uWS's send status: 1 sent, 0 sent but buffered, 2 dropped (over maxBackpressure). */
+  send(socket: SocketRef, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): number;
+  bufferedAmount(socket: SocketRef): number;
+  /** Starts the closing handshake; the connection's `onTransportClose` runs before this returns. */
+  end(socket: SocketRef, code: number, reason: string): void;
+}

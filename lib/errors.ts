@@ -1,0 +1,89 @@
+/** Standard WebSocket close codes ProAPI uses (RFC 6455 §7.4.1). */
+export const CloseCode = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  UNSUPPORTED_DATA: 1003,
+  NO_STATUS: 1005,
+  ABNORMAL: 1006,
+  INVALID_PAYLOAD: 1007,
+  POLICY_VIOLATION: 1008,
+  MESSAGE_TOO_BIG: 1009,
+  INTERNAL_ERROR: 1011,
+} as const;
+
+/** Base class of every error ProAPI throws on purpose. */
+export class ProAPIError extends Error {
+  override name = 'ProAPIError';
+}
+
+/**
+ * The peer (or the server) closed the connection. Pending and later receives reject with it,
+ * and so do sends on a closed connection.
+ * @example
+ * try { for (;;) await ws.receiveText(); }
+ * catch (err) { if (err instanceof WebSocketDisconnect) console.log(err.code, err.reason); }
+ */
+export class WebSocketDisconnect extends ProAPIError {
+  override name = 'WebSocketDisconnect';
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(`WebSocket closed with code ${code}${reason ? ` (${reason})` : ''}`);
+  }
+}
+
+/** An error that, when it escapes a handler, closes the socket with {@link closeCode}. */
+export abstract class WebSocketProtocolError extends ProAPIError {
+  abstract readonly closeCode: number;
+}
+
+/** A text frame arrived where bytes were expected, or the other way round. Escaping: close 1003. */
+export class WebSocketMessageTypeError extends WebSocketProtocolError {
+  override name = 'WebSocketMessageTypeError';
+  readonly closeCode = CloseCode.UNSUPPORTED_DATA;
+  constructor(
+    readonly expected: 'text' | 'binary',
+    readonly received: 'text' | 'binary',
+  ) {
+    super(`expected a ${expected} message but received a ${received} message`);
+  }
+}
+
+/** A message was not valid JSON. Escaping: close 1007. */
+export class WebSocketJsonError extends WebSocketProtocolError {
+  override name = 'WebSocketJsonError';
+  readonly closeCode = CloseCode.INVALID_PAYLOAD;
+  constructor(readonly detail: string) {
+    super(`message is not valid JSON: ${detail}`);
+  }
+}
+
+/** A receive with `{ timeout }` saw no message in time. The connection stays open. */
+export class ReceiveTimeoutError extends ProAPIError {
+  override name = 'ReceiveTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`no message arrived within ${timeoutMs} ms`);
+  }
+}
+
+/** A send was refused because the socket's buffer is over `maxBackpressure`; the message was not sent. */
+export class WebSocketBackpressureError extends ProAPIError {
+  override name = 'WebSocketBackpressureError';
+  constructor(readonly bufferedAmount: number) {
+    super(
+      `message dropped: ${bufferedAmount} bytes are already buffered for this slow receiver ` +
+        `(raise the maxBackpressure option, or await each send so the producer waits for drain)`,
+    );
+  }
+}
+
+/** The connection was used in a state that does not allow it (e.g. sending before accept()). */
+export class WebSocketStateError extends ProAPIError {
+  override name = 'WebSocketStateError';
+}
+
+/** A gateway, route or decorator is declared wrongly. Thrown at boot, never per message. */
+export class RouteDefinitionError extends ProAPIError {
+  override name = 'RouteDefinitionError';
+}

@@ -1,0 +1,44 @@
+/** A route path compiled once at boot into what uWS matches and how to read its parameters. */
+export interface CompiledPath {
+  /** The uWS pattern (uWS understands `:name` and a trailing `*` natively). */
+  readonly pattern: string;
+  /** Parameter names in the order `req.getParameter(i)` returns them. */
+  readonly paramNames: readonly string[];
+  /** For a trailing `*`: the length of the URL prefix before it, so the tail can be sliced off. */
+  readonly wildcardPrefixLength: number;
+  /** The pattern with names erased, so `/a/:x` and `/a/:y` are seen as the same route. */
+  readonly shape: string;
+}
+
+const STATIC_SEGMENT = /^[A-Za-z0-9\-._~!$&'()+,;=@%]+$/;
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Compiles `/chat/:room` or `/files/*`; returns an error message instead of throwing. */
+export function compilePath(path: string): CompiledPath | string {
+  if (typeof path !== 'string' || !path.startsWith('/')) return `path ${JSON.stringify(path)} must start with "/"`;
+  if (path === '/') return { pattern: '/', paramNames: [], wildcardPrefixLength: -1, shape: '/' };
+  if (path.endsWith('/')) return `path "${path}" must not end with "/"`;
+  const segments = path.slice(1).split('/');
+  const paramNames: string[] = [];
+  const shape: string[] = [];
+  let wildcardPrefixLength = -1;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    if (segment === '*') {
+      if (i !== segments.length - 1) return `path "${path}": "*" is only allowed as the last segment`;
+      wildcardPrefixLength = path.length - 1;
+      shape.push('*');
+    } else if (segment.startsWith(':')) {
+      const name = segment.slice(1);
+      if (!PARAM_NAME.test(name)) return `path "${path}": parameter "${segment}" needs a name like ":room"`;
+      if (paramNames.includes(name)) return `path "${path}": parameter ":${name}" appears twice`;
+      paramNames.push(name);
+      shape.push(':');
+    } else if (!STATIC_SEGMENT.test(segment)) {
+      return `path "${path}": segment "${segment}" is empty or has characters that need percent-encoding`;
+    } else {
+      shape.push(segment);
+    }
+  }
+  return { pattern: path, paramNames, wildcardPrefixLength, shape: '/' + shape.join('/') };
+}

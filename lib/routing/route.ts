@@ -1,0 +1,24 @@
+import type { WebSocketConnection } from '../connection/web-socket-connection';
+import type { CompiledPath } from './path-pattern';
+
+/** What runs for each connection on a route: it owns the connection until it settles. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers choose their own userData type
+export type ConnectionHandler<TUserData extends object = any> = (ws: WebSocketConnection<TUserData>) => unknown;
+
+/** One row of the route table, built once at boot. */
+export interface Route {
+  /** The path as declared, e.g. `/chat/:room`. */
+  readonly path: string;
+  readonly compiled: CompiledPath;
+  /** The gateway class name, or `(function)` for `app.websocket()` routes. */
+  readonly gatewayName: string;
+  readonly handlerName: string;
+  readonly handle: ConnectionHandler;
+}
+
+/** The printable part of a route, for boot logs and `proapi routes`. */
+export interface RouteInfo {
+  readonly path: string;
+  readonly gateway: string;
+  readonly handler: string;
+}
