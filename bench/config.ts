@@ -1,0 +1,112 @@
+/** What the suite measures: the servers, the scenarios, and the sizes for full, quick and smoke runs. */
+
+export type Wire = 'plain' | 'socket.io';
+export type ScenarioId = 'echo' | 'json' | 'fanout' | 'idle' | 'churn' | 'cluster';
+
+export interface ServerSpec {
+  readonly id: string;
+  readonly label: string;
+  /** bench/servers/<script>.server.ts */
+  readonly script: string;
+  readonly wire: Wire;
+  /** The scenarios this server has routes for. */
+  readonly scenarios: readonly ScenarioId[];
+  /** The route idle connections open: `echo`, or `json` for servers that only speak typed messages. */
+  readonly idleRoute: 'echo' | 'json';
+  readonly isProAPI: boolean;
+}
+
+const TRAFFIC: readonly ScenarioId[] = ['echo', 'json', 'fanout', 'idle', 'churn'];
+// Rooms (fan-out, churn) arrive with the rooms issue.
+const PROAPI_LOOP: readonly ScenarioId[] = ['echo', 'json', 'idle'];
+
+export const SERVERS: readonly ServerSpec[] = [
+  { id: 'uws', label: 'raw uWS', script: 'uws', wire: 'plain', scenarios: TRAFFIC, isProAPI: false, idleRoute: 'echo' },
+  { id: 'ws', label: 'ws', script: 'ws', wire: 'plain', scenarios: TRAFFIC, isProAPI: false, idleRoute: 'echo' },
+  { id: 'socket.io', label: 'Socket.IO', script: 'socket-io', wire: 'socket.io', scenarios: TRAFFIC, isProAPI: false, idleRoute: 'echo' },
+  {
+    id: 'proapi-function',
+    label: 'ProAPI function + loop',
+    script: 'proapi-function',
+    wire: 'plain',
+    scenarios: PROAPI_LOOP,
+    isProAPI: true,
+    idleRoute: 'echo',
+  },
+  {
+    id: 'proapi-gateway',
+    label: 'ProAPI gateway + loop',
+    script: 'proapi-gateway',
+    wire: 'plain',
+    scenarios: PROAPI_LOOP,
+    isProAPI: true,
+    idleRoute: 'echo',
+  },
+];
+
+export const BASELINE_SERVER = 'uws';
+
+export interface ScenarioSpec {
+  readonly id: ScenarioId;
+  readonly title: string;
+  /** The primary figure and its unit. */
+  readonly metric: string;
+  readonly unit: string;
+  /** What one counted "message" is for this scenario. */
+  readonly per: string;
+}
+
+export const SCENARIOS: readonly ScenarioSpec[] = [
+  { id: 'echo', title: 'Echo, 64-byte text, 100 connections pipelined', metric: 'server CPU per message', unit: 'µs', per: 'echoed message' },
+  { id: 'json', title: 'JSON echo of a small object', metric: 'server CPU per message', unit: 'µs', per: 'echoed message' },
+  { id: 'fanout', title: 'Fan-out: one room, one publisher, 64-byte text', metric: 'server CPU per delivery', unit: 'µs', per: 'delivery' },
+  { id: 'idle', title: 'Idle connections', metric: 'server RSS per connection', unit: 'KiB', per: 'connection' },
+  { id: 'churn', title: 'Connection churn: connect, join, one message, leave, disconnect', metric: 'server CPU per cycle', unit: 'µs', per: 'cycle' },
+  { id: 'cluster', title: 'Cluster fan-out', metric: 'server CPU per delivery', unit: 'µs', per: 'delivery' },
+];
+
+export interface Plan {
+  readonly mode: 'full' | 'quick' | 'smoke';
+  readonly rounds: number;
+  readonly warmupMs: number;
+  readonly measureMs: number;
+  readonly echo: { readonly connections: number; readonly window: number };
+  readonly fanout: { readonly members: number; readonly window: number };
+  readonly idle: { readonly connections: number; readonly rounds: number; readonly settleMs: number };
+  readonly churn: { readonly concurrency: number };
+}
+
+export const MESSAGE_BYTES = 64;
+
+export const PLANS: Record<Plan['mode'], Plan> = {
+  full: {
+    mode: 'full',
+    rounds: 5,
+    warmupMs: 1000,
+    measureMs: 3000,
+    echo: { connections: 100, window: 8 },
+    fanout: { members: 1000, window: 4 },
+    idle: { connections: 10_000, rounds: 3, settleMs: 1000 },
+    churn: { concurrency: 16 },
+  },
+  quick: {
+    mode: 'quick',
+    rounds: 3,
+    warmupMs: 300,
+    measureMs: 700,
+    echo: { connections: 100, window: 8 },
+    fanout: { members: 1000, window: 4 },
+    idle: { connections: 2_000, rounds: 3, settleMs: 300 },
+    churn: { concurrency: 16 },
+  },
+  smoke: {
+    mode: 'smoke',
+    rounds: 1,
+    warmupMs: 100,
+    measureMs: 300,
+    echo: { connections: 10, window: 4 },
+    fanout: { members: 20, window: 4 },
+    idle: { connections: 100, rounds: 1, settleMs: 100 },
+    churn: { concurrency: 4 },
+  },
+};

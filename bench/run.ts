@@ -1,0 +1,110 @@
+/**
+ * `npm run bench [-- --quick]`: runs every scenario against every reference server, interleaved,
+ * and writes docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks.svg.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { PLANS, SCENARIOS, SERVERS, type Plan, type ScenarioId } from './config';
+import { openFileLimit } from './harness/proc-stat';
+import { runScenario, type RunContext } from './harness/scenario-runner';
+import type { ScenarioResult } from './harness/results';
+import { describeMachine } from './report/machine';
+import { renderMarkdown, type BenchReport } from './report/markdown';
+import { renderChart } from './report/svg-chart';
+import { checkTargets } from './targets';
+
+const buildRoot = path.join(__dirname, '..');
+const repoRoot = path.join(buildRoot, '..', '..');
+
+interface CliOptions {
+  quick?: boolean;
+  smoke?: boolean;
+  rounds?: string;
+  scenarios?: string;
+  servers?: string;
+  workers: string;
+  out: string;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : undefined;
+}
+
+async function main(): Promise<void> {
+  const cli = new Command()
+    .name('npm run bench --')
+    .option('--quick', 'about a minute: short windows, 2,000 idle connections')
+    .option('--smoke', 'a few seconds: tiny sizes, one round (used by spec/bench-smoke.spec.ts)')
+    .option('--rounds <n>', 'rounds per scenario (default 5 full, 3 quick)')
+    .option('--scenarios <list>', `comma-separated subset of ${SCENARIOS.map((s) => s.id).join(',')}`)
+    .option('--servers <list>', `comma-separated subset of ${SERVERS.map((s) => s.id).join(',')}`)
+    .option('--workers <n>', 'load-generator worker threads', '1')
+    .option('--out <dir>', 'where benchmarks.{md,json,svg} go', path.join(repoRoot, 'docs'))
+    .parse(process.argv);
+  const options = cli.opts<CliOptions>();
+  const notes: string[] = [];
+
+  let plan: Plan = PLANS[options.smoke ? 'smoke' : options.quick ? 'quick' : 'full'];
+  if (options.rounds) plan = { ...plan, rounds: Number(options.rounds), idle: { ...plan.idle, rounds: Number(options.rounds) } };
+  const fileLimit = openFileLimit();
+  if (plan.idle.connections + 500 > fileLimit) {
+    const reduced = Math.max(100, fileLimit - 500);
+    notes.push(`Idle scenario reduced from ${plan.idle.connections} to ${reduced} connections: the open-file limit is ${fileLimit} (raise \`ulimit -n\`).`);
+    plan = { ...plan, idle: { ...plan.idle, connections: reduced } };
+  }
+
+  const wantedScenarios = list(options.scenarios);
+  const wantedServers = list(options.servers);
+  const unknown = [
+    ...(wantedScenarios ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id)),
+    ...(wantedServers ?? []).filter((id) => !SERVERS.some((s) => s.id === id)),
+  ];
+  if (unknown.length) throw new Error(`unknown scenario or server: ${unknown.join(', ')} (see --help)`);
+  const scenarios = SCENARIOS.filter((s) => !wantedScenarios || wantedScenarios.includes(s.id));
+  const servers = SERVERS.filter((s) => !wantedServers || wantedServers.includes(s.id)).filter((s) => {
+    const built = existsSync(path.join(buildRoot, 'bench', 'servers', `${s.script}.server.js`));
+    if (!built) notes.push(`${s.label} was not measured: bench/servers/${s.script}.server.ts is missing.`);
+    return built;
+  });
+
+  const machine = describeMachine(repoRoot);
+  const workers = Number(options.workers);
+  const ctx: RunContext = { plan, buildRoot, workers, log: (line) => console.log(line) };
+  console.log(`ProAPI bench (${plan.mode}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.start.toFixed(2)}`);
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios) {
+    const participants = servers.filter((s) => s.scenarios.includes(scenario.id as ScenarioId));
+    console.log(`\n${scenario.title} — ${scenario.metric} (${scenario.unit} per ${scenario.per})`);
+    const result = await runScenario(scenario, participants, ctx);
+    if (result.skipped) console.log(`  ${result.skipped}`);
+    results.push(result);
+  }
+
+  const report: BenchReport = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    plan,
+    workers,
+    machine: { ...machine, loadAverage: { ...machine.loadAverage, end: os.loadavg()[0] } },
+    scenarios: results,
+    targets: checkTargets(results),
+    notes,
+  };
+  mkdirSync(options.out, { recursive: true });
+  writeFileSync(path.join(options.out, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(options.out, 'benchmarks.svg'), renderChart(results));
+  writeFileSync(path.join(options.out, 'benchmarks.md'), renderMarkdown(report));
+  console.log(`\nTargets:`);
+  for (const t of report.targets) {
+    const verdict = t.pass === null ? 'not measured' : t.pass ? 'met' : 'MISSED';
+    console.log(`  ${verdict.padEnd(12)} ${t.name} [${t.server}]: ${t.measured?.toFixed(2) ?? '—'} (limit ${t.limit})`);
+  }
+  console.log(`\nwrote ${path.join(options.out, 'benchmarks.md')} (+ .json, .svg)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

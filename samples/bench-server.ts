@@ -1,0 +1,23 @@
+import { ProAPI } from '../index';
+
+/**
+ * The app the benchmark suite measures (bench/), runnable on its own so outside tools can load it too:
+ *   /echo        echoes each message with its frame kind (text or binary)
+ *   /json        parses each text message as JSON and sends it back re-serialised
+ */
+export function createApp(): ProAPI {
+  const app = new ProAPI();
+  app.websocket('/echo', async function echo(ws) {
+    await ws.accept();
+    for await (const message of ws) {
+      if (typeof message === 'string') await ws.sendText(message);
+      else await ws.sendBytes(message);
+    }
+  });
+  app.websocket('/json', async function jsonEcho(ws) {
+    await ws.accept();
+    // Ends with WebSocketDisconnect when the client leaves; the runner treats a normal close as done.
+    for (;;) await ws.sendJson(await ws.receiveJson());
+  });
+  return app;
+}
