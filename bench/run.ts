@@ -26,6 +26,7 @@ interface CliOptions {
   servers?: string;
   workers: string;
   out: string;
+  cpuProf?: string;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     .option('--servers <list>', `comma-separated subset of ${SERVERS.map((s) => s.id).join(',')}`)
     .option('--workers <n>', 'load-generator worker threads', '1')
     .option('--out <dir>', 'where benchmarks.{md,json,svg} go', path.join(repoRoot, 'docs'))
+    .option('--cpu-prof <dir>', 'run the servers under node --cpu-prof and write their profiles to <dir>')
     .parse(process.argv);
   const options = cli.opts<CliOptions>();
   const notes: string[] = [];
@@ -71,7 +73,9 @@ async function main(): Promise<void> {
 
   const machine = describeMachine(repoRoot);
   const workers = Number(options.workers);
-  const ctx: RunContext = { plan, buildRoot, workers, log: (line) => console.log(line) };
+  const cpuProfileDir = options.cpuProf ? path.resolve(options.cpuProf) : undefined;
+  if (cpuProfileDir) notes.push(`Servers ran under \`--cpu-prof\` (profiles in ${cpuProfileDir}): the profiler adds CPU, so these figures are not comparable to unprofiled runs.`);
+  const ctx: RunContext = { plan, buildRoot, workers, cpuProfileDir, log: (line) => console.log(line) };
   console.log(`ProAPI bench (${plan.mode}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.start.toFixed(2)}`);
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {

@@ -11,6 +11,8 @@ export interface RunContext {
   readonly plan: Plan;
   readonly buildRoot: string;
   readonly workers: number;
+  /** Run servers under `--cpu-prof`, writing profiles here. */
+  readonly cpuProfileDir?: string;
   readonly log: (line: string) => void;
 }
 
@@ -80,7 +82,7 @@ async function runTraffic(
   try {
     for (const server of servers) {
       try {
-        const proc = await ServerProcess.start(server, ctx.buildRoot);
+        const proc = await ServerProcess.start(server, ctx.buildRoot, ctx.cpuProfileDir);
         processes.push(proc);
         await load.setup([targetOf(proc)]);
       } catch (error) {
@@ -146,7 +148,7 @@ async function runIdle(
         if (setupFailures.has(server.id)) continue;
         let proc: ServerProcess | null = null;
         try {
-          proc = await ServerProcess.start(server, ctx.buildRoot);
+          proc = await ServerProcess.start(server, ctx.buildRoot, ctx.cpuProfileDir);
           await load.setup([targetOf(proc)]);
           // Warm up the accept path (JIT, buffers) with a few sockets before the baseline reading.
           await load.open(Math.min(200, Math.ceil(connections / 10)));

@@ -11,6 +11,7 @@ export class ServerProcess {
     readonly spec: ServerSpec,
     private readonly child: ChildProcess,
     readonly port: number,
+    private readonly profiling: boolean,
   ) {
     child.on('exit', (code, signal) => (this.exitInfo = `exited with ${signal ?? `code ${code}`}`));
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4000)));
@@ -29,10 +30,17 @@ export class ServerProcess {
     return `ws://127.0.0.1:${this.port}`;
   }
 
-  /** Starts `node <compiled server>` on an ephemeral loopback port; resolves once it prints its URL. */
-  static start(spec: ServerSpec, buildRoot: string, timeoutMs = 15_000): Promise<ServerProcess> {
+  /**
+   * Starts `node <compiled server>` on an ephemeral loopback port; resolves once it prints its URL.
+   * With `cpuProfileDir`, the server runs under `--cpu-prof` and writes its profile there on stop().
+   */
+  static start(spec: ServerSpec, buildRoot: string, cpuProfileDir?: string, timeoutMs = 15_000): Promise<ServerProcess> {
     const script = path.join(buildRoot, 'bench', 'servers', `${spec.script}.server.js`);
-    const child = spawn(process.execPath, [script], {
+    const profile = cpuProfileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${spec.id}-${Date.now()}.cpuprofile`]
+      : [];
+    const preload = cpuProfileDir ? ['-r', path.join(buildRoot, 'bench', 'harness', 'exit-on-signal.js')] : [];
+    const child = spawn(process.execPath, [...profile, ...preload, script], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PROAPI_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -56,15 +64,22 @@ export class ServerProcess {
         // Keep draining stdout so a chatty server never blocks on a full pipe.
         child.stdout!.removeAllListeners('data');
         child.stdout!.resume();
-        resolve(new ServerProcess(spec, child, Number(match[1])));
+        resolve(new ServerProcess(spec, child, Number(match[1]), cpuProfileDir !== undefined));
       });
     });
   }
 
-  /** Kills the process and waits for it to be gone. */
+  /** Kills the process (SIGINT first when profiling, so the profile gets written) and waits for it to be gone. */
   async stop(): Promise<void> {
     if (this.exitInfo) return;
     const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    if (this.profiling) {
+      this.child.kill('SIGINT');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+      await gone;
+      clearTimeout(timer);
+      return;
+    }
     this.child.kill('SIGKILL');
     await gone;
   }
