@@ -93,8 +93,9 @@ export class ProAPI {
     this.adapter = new UwsAdapter(this.options, (ws, route) => runConnection(ws, route, logger));
     this.adapter.mount(table, this.httpRoutes);
     for (const route of table) {
-      logger.info(describeRoute(route), `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}`);
+      logger.info({ method: 'WS', ...describeRoute(route) }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}`);
     }
+    for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     return this.adapter.listen(port, host);
   }
 

@@ -15,6 +15,7 @@ describe('close codes after accept', () => {
   const disconnect = deferred<WebSocketDisconnect>();
   const iterated = deferred<InboundMessage[]>();
   const caught = deferred<string>();
+  const sendAfterClose = deferred<unknown>();
   const timedOut = deferred<number>();
 
   beforeAll(async () => {
@@ -52,6 +53,7 @@ describe('close codes after accept', () => {
         } catch (error) {
           disconnect.resolve(error as WebSocketDisconnect);
         }
+        sendAfterClose.resolve(await ws.sendText('too late').catch((e: unknown) => e));
       });
       app.websocket('/iterate', async (ws) => {
         await ws.accept();
@@ -127,6 +129,9 @@ describe('close codes after accept', () => {
     const error = await disconnect.promise;
     expect(error).toBeInstanceOf(WebSocketDisconnect);
     expect([error.code, error.reason]).toEqual([4001, 'leaving now']);
+    const sendError = await sendAfterClose.promise;
+    expect(sendError).toBeInstanceOf(WebSocketDisconnect);
+    expect((sendError as WebSocketDisconnect).code).toBe(4001);
   });
 
   it('for await ends cleanly on a normal close, after the queued messages', async () => {

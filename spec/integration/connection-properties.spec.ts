@@ -52,11 +52,17 @@ describe('connection properties match what the client sent', () => {
   let server: StartedApp;
   beforeAll(async () => {
     server = await startApp({ gateways: [InspectGateway] }, (app) =>
+    {
       app.websocket('/files/*', async (ws) => {
         await ws.accept();
         await ws.sendText(ws.params['*']);
-      }),
-    );
+      });
+      app.websocket('/strict', async (ws) => {
+        const error = await ws.accept('not-offered').catch((e: Error) => e.message);
+        await ws.accept('a');
+        await ws.sendText(String(error));
+      });
+    });
   });
   afterAll(() => server.app.close());
 
@@ -90,6 +96,11 @@ describe('connection properties match what the client sent', () => {
     expect(seen.offered).toEqual(['chat.v1', 'chat.v2']);
     expect(seen.subprotocol).toBe('chat.v2');
     client.close();
+  });
+
+  it('refuses to accept with a subprotocol the client did not offer', async () => {
+    const client = await connect(server.url('/strict'), { protocols: ['a'] });
+    expect(await client.nextText()).toBe('subprotocol "not-offered" was not offered by the client (offered: a)');
   });
 
   it('gives the wildcard tail as params["*"]', async () => {
