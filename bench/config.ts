@@ -14,6 +14,8 @@ export interface ServerSpec {
   /** The route idle connections open: `echo`, or `json` for servers that only speak typed messages. */
   readonly idleRoute: 'echo' | 'json';
   readonly isProAPI: boolean;
+  /** Where the compiled server lives, when not in this checkout's build (`--compare <ref>`). */
+  readonly buildRoot?: string;
 }
 
 const TRAFFIC: readonly ScenarioId[] = ['echo', 'json', 'fanout', 'idle', 'churn'];

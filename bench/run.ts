@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { PLANS, SCENARIOS, SERVERS, type Plan, type ScenarioId } from './config';
+import { buildRef } from './harness/compare-build';
 import { openFileLimit } from './harness/proc-stat';
 import { runScenario, type RunContext } from './harness/scenario-runner';
 import type { ScenarioResult } from './harness/results';
@@ -27,6 +28,7 @@ interface CliOptions {
   workers: string;
   out: string;
   cpuProf?: string;
+  compare?: string;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
     .option('--workers <n>', 'load-generator worker threads', '1')
     .option('--out <dir>', 'where benchmarks.{md,json,svg} go', path.join(repoRoot, 'docs'))
     .option('--cpu-prof <dir>', 'run the servers under node --cpu-prof and write their profiles to <dir>')
+    .option('--compare <git-ref>', 'also measure ProAPI as of <git-ref> (e.g. main~3), in the same run, as "<server>@<ref>"')
     .parse(process.argv);
   const options = cli.opts<CliOptions>();
   const notes: string[] = [];
@@ -65,8 +68,17 @@ async function main(): Promise<void> {
   ];
   if (unknown.length) throw new Error(`unknown scenario or server: ${unknown.join(', ')} (see --help)`);
   const scenarios = SCENARIOS.filter((s) => !wantedScenarios || wantedScenarios.includes(s.id));
-  const servers = SERVERS.filter((s) => !wantedServers || wantedServers.includes(s.id)).filter((s) => {
-    const built = existsSync(path.join(buildRoot, 'bench', 'servers', `${s.script}.server.js`));
+  const selected = SERVERS.filter((s) => !wantedServers || wantedServers.includes(s.id));
+  if (options.compare) {
+    const compareRoot = buildRef(options.compare, repoRoot, buildRoot);
+    const twins = selected
+      .filter((s) => s.isProAPI)
+      .map((s) => ({ ...s, id: `${s.id}@${options.compare}`, label: `${s.label} @ ${options.compare}`, buildRoot: compareRoot }));
+    selected.push(...twins);
+    notes.push(`Servers marked @${options.compare} run ProAPI as of git ${options.compare}, built by \`--compare\`, in the same run.`);
+  }
+  const servers = selected.filter((s) => {
+    const built = existsSync(path.join(s.buildRoot ?? buildRoot, 'bench', 'servers', `${s.script}.server.js`));
     if (!built) notes.push(`${s.label} was not measured: bench/servers/${s.script}.server.ts is missing.`);
     return built;
   });

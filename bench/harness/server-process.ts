@@ -35,7 +35,7 @@ export class ServerProcess {
    * With `cpuProfileDir`, the server runs under `--cpu-prof` and writes its profile there on stop().
    */
   static start(spec: ServerSpec, buildRoot: string, cpuProfileDir?: string, timeoutMs = 15_000): Promise<ServerProcess> {
-    const script = path.join(buildRoot, 'bench', 'servers', `${spec.script}.server.js`);
+    const script = path.join(spec.buildRoot ?? buildRoot, 'bench', 'servers', `${spec.script}.server.js`);
     const profile = cpuProfileDir
       ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${spec.id}-${Date.now()}.cpuprofile`]
       : [];

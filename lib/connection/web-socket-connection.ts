@@ -29,7 +29,9 @@ const RECEIVE_ANY = 0;
 const RECEIVE_TEXT = 1;
 const RECEIVE_JSON = 2;
 const RECEIVE_BYTES = 3;
-type ReceiveKind = 0 | 1 | 2 | 3;
+/** Any message, as an iterator result: `for await` gets it without a `.then()` per message. */
+const RECEIVE_ITERATE = 4;
+type ReceiveKind = 0 | 1 | 2 | 3 | 4;
 
 interface Waiter {
   readonly kind: ReceiveKind;
@@ -46,6 +48,7 @@ interface DrainWaiter {
 const RESOLVED: Promise<void> = Promise.resolve();
 const MAX_REASON_BYTES = 123;
 const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
+const ITERATION_DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /**
  * One WebSocket connection, from the upgrade request to the close.
@@ -188,6 +191,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
       }
     }
     if (this.connectionState !== 'open') {
+      if (kind === RECEIVE_ITERATE && this.closedNormally()) return Promise.resolve(ITERATION_DONE);
       return Promise.reject(
         this.connectionState === 'connecting'
           ? new WebSocketStateError('cannot receive before the connection is accepted. Did you forget to call accept()?')
@@ -212,18 +216,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
    * ends the loop; any other close rejects with `WebSocketDisconnect`.
    */
   [Symbol.asyncIterator](): AsyncIterator<InboundMessage> {
-    return {
-      next: () =>
-        this.receive().then(
-          (value) => ({ value, done: false }),
-          (error: unknown) => {
-            if (error instanceof WebSocketDisconnect && NORMAL_CLOSE_CODES.has(error.code)) {
-              return { value: undefined, done: true };
-            }
-            throw error;
-          },
-        ),
-    };
+    return { next: () => this.take(RECEIVE_ITERATE, undefined) as Promise<IteratorResult<InboundMessage>> };
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -388,7 +381,8 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     if (waiters) {
       for (const waiter of waiters) {
         if (waiter.timer) clearTimeout(waiter.timer);
-        waiter.reject(error);
+        if (waiter.kind === RECEIVE_ITERATE && this.closedNormally()) waiter.resolve(ITERATION_DONE);
+        else waiter.reject(error);
       }
     }
     const drainWaiters = this.drainWaiters;
@@ -397,6 +391,11 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const closeWaiters = this.closeWaiters;
     this.closeWaiters = null;
     if (closeWaiters) for (const resolve of closeWaiters) resolve(info);
+  }
+
+  /** Closed with 1000, 1001 or 1005: the end of a `for await` loop rather than an error. */
+  private closedNormally(): boolean {
+    return this.closeInfo !== null && NORMAL_CLOSE_CODES.has(this.closeInfo.code);
   }
 
   private disconnectError(): WebSocketDisconnect {
@@ -428,6 +427,8 @@ function convert(kind: ReceiveKind, message: InboundMessage): unknown {
   switch (kind) {
     case RECEIVE_ANY:
       return message;
+    case RECEIVE_ITERATE:
+      return { value: message, done: false };
     case RECEIVE_TEXT:
       if (typeof message !== 'string') throw new WebSocketMessageTypeError('text', 'binary');
       return message;
