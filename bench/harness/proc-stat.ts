@@ -13,14 +13,19 @@ function readClockTicks(): number {
   }
 }
 
-/** CPU time (user + system, all threads) the process has used so far, in microseconds. */
-export function cpuTimeMicros(pid: number): number {
+export interface CpuTime {
+  /** User-space CPU time (JavaScript, V8, uWS), all threads, in microseconds. */
+  readonly user: number;
+  /** Kernel CPU time (syscalls, the loopback TCP stack), all threads, in microseconds. */
+  readonly system: number;
+}
+
+/** CPU time the process has used so far (utime and stime of /proc/<pid>/stat). */
+export function cpuTime(pid: number): CpuTime {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces; the fields after its closing parenthesis do not.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1e6) / CLOCK_TICKS;
+  return { user: (Number(fields[11]) * 1e6) / CLOCK_TICKS, system: (Number(fields[12]) * 1e6) / CLOCK_TICKS };
 }
 
 /** Resident set size of the process, in bytes. */

@@ -7,6 +7,8 @@ export interface RoundResult {
   readonly problems: string[];
   /** The scenario's primary figure: server CPU µs per message/delivery/cycle, or RSS KiB per connection. */
   readonly value: number;
+  /** The user-space part of `value` (the rest is kernel time, mostly the loopback TCP stack). */
+  readonly userValue?: number;
   /** Messages, deliveries, cycles or connections per second. */
   readonly rate: number;
   readonly p50Micros?: number;
@@ -32,6 +34,7 @@ export interface ServerResult {
   /** Why the server's result does not count (a failed round, a failed setup), or null. */
   readonly failure: string | null;
   readonly value: Summary | null;
+  readonly userValue: Summary | null;
   readonly rate: Summary | null;
   readonly p50Micros: Summary | null;
   readonly p99Micros: Summary | null;
@@ -77,6 +80,7 @@ export function summarizeServer(server: string, label: string, rounds: RoundResu
     rounds,
     failure,
     value: summarize(good.map((r) => r.value)),
+    userValue: summarize(good.map((r) => r.userValue ?? NaN)),
     rate: summarize(good.map((r) => r.rate)),
     p50Micros: summarize(good.map((r) => r.p50Micros ?? NaN)),
     p99Micros: summarize(good.map((r) => r.p99Micros ?? NaN)),

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BASELINE_SERVER, type Plan, type ScenarioSpec, type ServerSpec } from '../config';
 import type { Target } from '../load/wire';
 import { LoadClient } from './load-client';
-import { cpuTimeMicros, rssBytes } from './proc-stat';
+import { cpuTime, rssBytes } from './proc-stat';
 import { summarizeServer, withRatios, type RoundResult, type ScenarioResult } from './results';
 import { ServerProcess } from './server-process';
 
@@ -108,27 +108,29 @@ async function measureTraffic(load: LoadClient, server: ServerProcess, round: nu
   const target = server.spec.id;
   await load.start(target);
   await sleep(plan.warmupMs);
-  const cpu0 = cpuTimeMicros(server.pid);
+  const cpu0 = cpuTime(server.pid);
   const t0 = performance.now();
   const m0 = await load.mark('markStart');
   await sleep(plan.measureMs);
-  const cpu1 = cpuTimeMicros(server.pid);
+  const cpu1 = cpuTime(server.pid);
   const t1 = performance.now();
   const m1 = await load.mark('markEnd');
   const problems = await load.stopAndVerify(target);
   if (server.exited) problems.push(`server ${server.exited}`);
   const count = m1.count - m0.count;
   if (count <= 0) problems.push('nothing was delivered in the measured window');
-  const cpu = cpu1 - cpu0;
+  const user = cpu1.user - cpu0.user;
+  const system = cpu1.system - cpu0.system;
   return {
     round,
     problems,
-    value: cpu / count,
+    value: (user + system) / count,
+    userValue: user / count,
     rate: (count * 1000) / (t1 - t0),
     p50Micros: m1.histogram.percentile(0.5),
     p99Micros: m1.histogram.percentile(0.99),
     count,
-    serverCpuMicros: cpu,
+    serverCpuMicros: user + system,
     windowMs: t1 - t0,
   };
 }

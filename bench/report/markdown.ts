@@ -40,7 +40,8 @@ function serverRow(scenario: ScenarioResult, s: ServerResult): string {
     const rssMiB = rss ? `${(rss.rssBeforeBytes! / 2 ** 20).toFixed(0)} → ${(rss.rssAfterBytes! / 2 ** 20).toFixed(0)} MiB` : '—';
     return `| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${s.rate ? num(s.rate.median) : '—'} | ${rssMiB} | ${delivery} |`;
   }
-  return `| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${s.rate ? num(s.rate.median) : '—'} | ${ms(s.p50Micros)} | ${ms(s.p99Micros)} | ${delivery} |`;
+  const user = s.userValue ? num(s.userValue.median) : '—';
+  return `| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${user} | ${s.rate ? num(s.rate.median) : '—'} | ${ms(s.p50Micros)} | ${ms(s.p99Micros)} | ${delivery} |`;
 }
 
 function scenarioSection(scenario: ScenarioResult, index: number): string[] {
@@ -52,8 +53,8 @@ function scenarioSection(scenario: ScenarioResult, index: number): string[] {
     lines.push(`| Server | ${scenario.unit} per connection | × raw uWS | ${scenario.rateUnit} | RSS (first round) | Delivery |`, '|---|---|---|---|---|---|');
   } else {
     lines.push(
-      `| Server | ${scenario.unit} per ${scenario.per} | × raw uWS | ${scenario.rateUnit} | p50 latency | p99 latency | Delivery |`,
-      '|---|---|---|---|---|---|---|',
+      `| Server | ${scenario.unit} per ${scenario.per} | × raw uWS | of which user space | ${scenario.rateUnit} | p50 latency | p99 latency | Delivery |`,
+      '|---|---|---|---|---|---|---|---|',
     );
   }
   for (const server of scenario.servers) lines.push(serverRow(scenario, server));

@@ -19,7 +19,6 @@ interface PendingUpgrade {
   context: uWS.us_socket_context_t;
   key: string;
   extensions: string;
-  aborted: boolean;
 }
 
 let nativeChecked = false;
@@ -36,7 +35,13 @@ export class UwsAdapter implements ConnectionTransport {
   /** Connections from upgrade request until close, so close() can reach them and maxConnections can count. */
   private readonly live = new Set<WebSocketConnection<object>>();
   private readonly pending = new WeakMap<WebSocketConnection<object>, PendingUpgrade>();
-  private readonly running = new Set<Promise<void>>();
+  // Handlers still running, counted rather than kept in a set: per connection that saves a set
+  // entry and a closure, and idle connections are what a server has most of.
+  private runningHandlers = 0;
+  private handlersIdle: (() => void) | null = null;
+  private readonly handlerFinished = (): void => {
+    if (--this.runningHandlers === 0) this.handlersIdle?.();
+  };
   serverHost = '';
   serverPort = 0;
 
@@ -129,16 +134,18 @@ export class UwsAdapter implements ConnectionTransport {
   }
 
   private async waitForHandlers(): Promise<void> {
-    if (this.running.size === 0) return;
+    if (this.runningHandlers === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.options.shutdownTimeoutMs);
     });
-    const outcome = await Promise.race([Promise.allSettled([...this.running]), timeout]);
+    const idle = new Promise<'idle'>((resolve) => (this.handlersIdle = () => resolve('idle')));
+    const outcome = await Promise.race([idle, timeout]);
     clearTimeout(timer);
+    this.handlersIdle = null;
     if (outcome === 'timeout') {
       this.options.logger.warn(
-        { handlers: this.running.size, timeoutMs: this.options.shutdownTimeoutMs },
+        { handlers: this.runningHandlers, timeoutMs: this.options.shutdownTimeoutMs },
         'close(): some handlers did not finish after their sockets were closed',
       );
     }
@@ -195,20 +202,21 @@ export class UwsAdapter implements ConnectionTransport {
       context,
       key: req.getHeader('sec-websocket-key'),
       extensions: req.getHeader('sec-websocket-extensions'),
-      aborted: false,
     };
     const conn = new WebSocketConnection(this, request);
     this.pending.set(conn, up);
     this.live.add(conn);
     // Without onAborted, a client that leaves before accept() would crash uWS on the later write.
+    // uWS keeps this closure as long as the socket lives, so it holds only `conn`: dropping the
+    // pending upgrade is what tells upgrade()/deny() that the response is gone.
     res.onAborted(() => {
-      up.aborted = true;
+      this.pending.delete(conn);
       this.live.delete(conn);
       conn.onTransportClose(CloseCode.ABNORMAL, 'client went away before the upgrade');
     });
-    const run = this.runner(conn, route);
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    this.runningHandlers++;
+    // The runner never rejects.
+    void this.runner(conn, route).then(this.handlerFinished);
   }
 
   private rejectOversized(ws: uWS.WebSocket<SocketData>, size: number): void {
@@ -223,7 +231,7 @@ export class UwsAdapter implements ConnectionTransport {
   private takePending(conn: WebSocketConnection<object>): PendingUpgrade | undefined {
     const up = this.pending.get(conn);
     this.pending.delete(conn);
-    return up && !up.aborted ? up : undefined;
+    return up;
   }
 
   private onHttp(route: HttpRoute, res: uWS.HttpResponse, req: uWS.HttpRequest): void {

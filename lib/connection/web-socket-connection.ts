@@ -207,7 +207,9 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
           reject(new ReceiveTimeoutError(timeout));
         }, timeout);
       }
-      (this.waiters ??= []).push(waiter);
+      // `[waiter]` sizes the array for one: an idle connection waits with exactly one waiter.
+      if (this.waiters === null) this.waiters = [waiter];
+      else this.waiters.push(waiter);
     });
   }
 
