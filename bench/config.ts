@@ -94,11 +94,11 @@ export const PLANS: Record<Plan['mode'], Plan> = {
   quick: {
     mode: 'quick',
     rounds: 3,
-    warmupMs: 300,
-    measureMs: 700,
+    warmupMs: 200,
+    measureMs: 400,
     echo: { connections: 100, window: 8 },
     fanout: { members: 1000, window: 4 },
-    idle: { connections: 2_000, rounds: 3, settleMs: 300 },
+    idle: { connections: 1_000, rounds: 3, settleMs: 200 },
     churn: { concurrency: 16 },
   },
   smoke: {

@@ -38,7 +38,7 @@ function list(value: string | undefined): string[] | undefined {
 async function main(): Promise<void> {
   const cli = new Command()
     .name('npm run bench --')
-    .option('--quick', 'about a minute: short windows, 2,000 idle connections')
+    .option('--quick', 'about a minute: short windows, 1,000 idle connections')
     .option('--smoke', 'a few seconds: tiny sizes, one round (used by spec/bench-smoke.spec.ts)')
     .option('--rounds <n>', 'rounds per scenario (default 5 full, 3 quick)')
     .option('--scenarios <list>', `comma-separated subset of ${SCENARIOS.map((s) => s.id).join(',')}`)
@@ -93,8 +93,9 @@ async function main(): Promise<void> {
   for (const scenario of scenarios) {
     const participants = servers.filter((s) => s.scenarios.includes(scenario.id as ScenarioId));
     console.log(`\n${scenario.title} — ${scenario.metric} (${scenario.unit} per ${scenario.per})`);
+    const started = Date.now();
     const result = await runScenario(scenario, participants, ctx);
-    if (result.skipped) console.log(`  ${result.skipped}`);
+    console.log(result.skipped ? `  ${result.skipped}` : `  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     results.push(result);
   }
 

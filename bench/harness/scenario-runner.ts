@@ -146,11 +146,15 @@ async function runIdle(
   const load = LoadClient.create('idle', ctx.plan, ctx.workers);
   try {
     for (let round = 1; round <= ctx.plan.idle.rounds; round++) {
-      for (const server of servers) {
-        if (setupFailures.has(server.id)) continue;
+      // Fresh processes, started together (startup is most of an idle round's time), measured one by one.
+      const starting = servers.map((server) =>
+        setupFailures.has(server.id) ? null : ServerProcess.start(server, ctx.buildRoot, ctx.cpuProfileDir),
+      );
+      for (const [i, server] of servers.entries()) {
+        if (!starting[i]) continue;
         let proc: ServerProcess | null = null;
         try {
-          proc = await ServerProcess.start(server, ctx.buildRoot, ctx.cpuProfileDir);
+          proc = await starting[i];
           await load.setup([targetOf(proc)]);
           // Warm up the accept path (JIT, buffers) with a few sockets before the baseline reading.
           await load.open(Math.min(200, Math.ceil(connections / 10)));
