@@ -3,6 +3,7 @@ import uWS from 'uWebSockets.js';
 import { CloseCode } from '../errors';
 import type { HttpReply, HttpRoute } from '../http-route';
 import type { ResolvedOptions } from '../options';
+import { pathTail } from '../routing/path-pattern';
 import type { Route } from '../routing/route';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from '../connection/transport';
 import { WebSocketConnection } from '../connection/web-socket-connection';
@@ -21,6 +22,8 @@ interface PendingUpgrade {
   extensions: string;
   aborted: boolean;
 }
+
+let nativeChecked = false;
 
 export type ConnectionRunner = (ws: WebSocketConnection, route: Route) => Promise<void>;
 
@@ -53,24 +56,36 @@ export class UwsAdapter implements ConnectionTransport {
   constructor(
     readonly options: ResolvedOptions,
     private readonly runner: ConnectionRunner,
-  ) {
-    warnIfNotNative(uWS, options.logger);
+  ) {}
+
+  /** Warns (once per process) when uWS runs on its slow pure-JS fallback. */
+  static checkNativeBinary(logger: ResolvedOptions['logger']): void {
+    if (nativeChecked) return;
+    nativeChecked = true;
+    warnIfNotNative(uWS, logger);
   }
 
   mount(routes: readonly Route[], httpRoutes: readonly HttpRoute[]): void {
     const { options } = this;
     for (const route of routes) {
       this.app.ws<SocketData>(route.compiled.pattern, {
-        maxPayloadLength: options.maxPayloadLength,
+        // uWS cuts an over-limit frame without a close frame (1006). Letting it buffer up to twice
+        // the limit lets ProAPI answer anything in between with a proper 1009.
+        maxPayloadLength: Math.max(options.maxPayloadLength * 2, options.maxPayloadLength + 64 * 1024),
         maxBackpressure: options.maxBackpressure,
         closeOnBackpressureLimit: options.closeOnBackpressureLimit ? 1 : 0,
         idleTimeout: options.idleTimeoutSeconds,
         sendPingsAutomatically: true,
         upgrade: (res, req, context) => this.onUpgrade(route, res, req, context),
         open: (ws) => ws.getUserData().conn.onTransportOpen(ws as unknown as SocketRef),
-        message: (ws, message, isBinary) =>
+        message: (ws, message, isBinary) => {
+          if (message.byteLength > options.maxPayloadLength) {
+            this.rejectOversized(ws, message.byteLength);
+            return;
+          }
           // uWS reuses `message`'s memory after this callback returns: decode or copy it now.
-          ws.getUserData().conn.onTransportMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message)),
+          ws.getUserData().conn.onTransportMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message));
+        },
         drain: (ws) => ws.getUserData().conn.onTransportDrain(),
         // Fires on every change of a topic's size, also for the unsubscribes uWS does on close
         // (before `close` runs). Only a room turning empty or non-empty matters here.
@@ -127,6 +142,13 @@ export class UwsAdapter implements ConnectionTransport {
       if (conn.state === 'connecting') conn.deny(503, 'server shutting down');
       else void conn.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
+    await this.waitForHandlers();
+    // Last, so the 1001 close frames above are flushed first: this also drops idle HTTP keep-alive
+    // sockets, which would otherwise keep the process alive.
+    (this.app as unknown as { close(): void }).close();
+  }
+
+  private async waitForHandlers(): Promise<void> {
     if (this.running.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -249,6 +271,15 @@ export class UwsAdapter implements ConnectionTransport {
     void run.finally(() => this.running.delete(run));
   }
 
+  private rejectOversized(ws: uWS.WebSocket<SocketData>, size: number): void {
+    const conn = ws.getUserData().conn;
+    this.options.logger.warn(
+      { path: conn.path, size, limit: this.options.maxPayloadLength },
+      'inbound message over maxPayloadLength; closing with 1009',
+    );
+    ws.end(CloseCode.MESSAGE_TOO_BIG, 'message too big');
+  }
+
   private takePending(conn: WebSocketConnection<object>): PendingUpgrade | undefined {
     const up = this.pending.get(conn);
     this.pending.delete(conn);
@@ -286,10 +317,10 @@ export class UwsAdapter implements ConnectionTransport {
 
 function copyRequest(route: Route, req: uWS.HttpRequest, res: uWS.HttpResponse): CopiedRequest {
   const path = req.getUrl();
-  const { paramNames, wildcardPrefixLength } = route.compiled;
+  const { paramNames, wildcardSegment } = route.compiled;
   const params: Record<string, string> = {};
   for (let i = 0; i < paramNames.length; i++) params[paramNames[i]] = decodeSegment(req.getParameter(i));
-  if (wildcardPrefixLength >= 0) params['*'] = decodeSegment(path.slice(wildcardPrefixLength));
+  if (wildcardSegment >= 0) params['*'] = decodeSegment(pathTail(path, wildcardSegment));
   const headerPairs: string[] = [];
   req.forEach((key, value) => headerPairs.push(key, value));
   return {
