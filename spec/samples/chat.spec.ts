@@ -2,6 +2,7 @@ import { silentLogger, type ProAPI } from '../../index';
 import { createApp } from '../../samples/chat';
 import { connect, type TestSocket } from '../helpers/client';
 import { httpGet } from '../helpers/http';
+import { freePort, startSample, stopProcess } from '../helpers/process';
 
 describe('samples/chat', () => {
   let app: ProAPI;
@@ -68,5 +69,18 @@ describe('samples/chat', () => {
     const { code, reason } = await client.waitClose();
     expect(code).toBe(1008);
     expect(reason).toMatch(/invalid room name/);
+  });
+
+  it('is what `npm start` runs: the page and the chat from one process', async () => {
+    const port = await freePort();
+    const { child } = await startSample('chat', port); // npm start = npm run sample -- chat
+    try {
+      expect((await httpGet(`http://127.0.0.1:${port}/`)).body).toContain('<title>ProAPI chat</title>');
+      const client = await connect(`ws://127.0.0.1:${port}/chat/lobby?username=zoe`);
+      expect(await client.nextJson()).toEqual({ type: 'system', message: 'Welcome to lobby, zoe', members: 1 });
+      client.close();
+    } finally {
+      await stopProcess(child);
+    }
   });
 });
