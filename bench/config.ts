@@ -19,8 +19,6 @@ export interface ServerSpec {
 }
 
 const TRAFFIC: readonly ScenarioId[] = ['echo', 'json', 'fanout', 'idle', 'churn'];
-// Rooms (fan-out, churn) arrive with the rooms issue.
-const PROAPI_LOOP: readonly ScenarioId[] = ['echo', 'json', 'idle'];
 
 export const SERVERS: readonly ServerSpec[] = [
   { id: 'uws', label: 'raw uWS', script: 'uws', wire: 'plain', scenarios: TRAFFIC, isProAPI: false, idleRoute: 'echo' },
@@ -31,7 +29,7 @@ export const SERVERS: readonly ServerSpec[] = [
     label: 'ProAPI function + loop',
     script: 'proapi-function',
     wire: 'plain',
-    scenarios: PROAPI_LOOP,
+    scenarios: TRAFFIC,
     isProAPI: true,
     idleRoute: 'echo',
   },
@@ -40,7 +38,7 @@ export const SERVERS: readonly ServerSpec[] = [
     label: 'ProAPI gateway + loop',
     script: 'proapi-gateway',
     wire: 'plain',
-    scenarios: PROAPI_LOOP,
+    scenarios: TRAFFIC,
     isProAPI: true,
     idleRoute: 'echo',
   },

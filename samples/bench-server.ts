@@ -4,6 +4,7 @@ import { ProAPI } from '../index';
  * The app the benchmark suite measures (bench/), runnable on its own so outside tools can load it too:
  *   /echo        echoes each message with its frame kind (text or binary)
  *   /json        parses each text message as JSON and sends it back re-serialised
+ *   /room/:name  joins room `name`, and sends each message to everyone in it (sender included)
  */
 export function createApp(): ProAPI {
   const app = new ProAPI();
@@ -18,6 +19,19 @@ export function createApp(): ProAPI {
     await ws.accept();
     // Ends with WebSocketDisconnect when the client leaves; the runner treats a normal close as done.
     for (;;) await ws.sendJson(await ws.receiveJson());
+  });
+  app.websocket('/room/:name', async function room(ws) {
+    const { name } = ws.params;
+    await ws.accept();
+    await ws.joinRoom(name);
+    try {
+      for await (const message of ws) {
+        if (typeof message === 'string') await ws.broadcastToAll(name, message);
+        else await ws.broadcastBytesToAll(name, message);
+      }
+    } finally {
+      await ws.leaveRoom(name);
+    }
   });
   return app;
 }

@@ -1,5 +1,5 @@
 /** ProAPI, class gateways with an @OnConnect receive loop. Same routes and semantics as every bench server. */
-import { OnConnect, ProAPI, WebSocket, type WebSocketConnection } from '../../index';
+import { OnConnect, Param, ProAPI, WebSocket, type WebSocketConnection } from '../../index';
 
 @WebSocket('/echo')
 class EchoGateway {
@@ -22,7 +22,24 @@ class JsonGateway {
   }
 }
 
-new ProAPI({ gateways: [EchoGateway, JsonGateway] })
+@WebSocket('/room/:name')
+class RoomGateway {
+  @OnConnect()
+  async connect(ws: WebSocketConnection, @Param('name') name: string): Promise<void> {
+    await ws.accept();
+    await ws.joinRoom(name);
+    try {
+      for await (const message of ws) {
+        if (typeof message === 'string') await ws.broadcastToAll(name, message);
+        else await ws.broadcastBytesToAll(name, message);
+      }
+    } finally {
+      await ws.leaveRoom(name);
+    }
+  }
+}
+
+new ProAPI({ gateways: [EchoGateway, JsonGateway, RoomGateway] })
   .run({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
   .catch((error: unknown) => {
     console.error(error);
