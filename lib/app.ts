@@ -7,9 +7,9 @@ import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOpt
 import { compilePath } from './routing/path-pattern';
 import { scanGateway } from './routing/gateway-scanner';
 import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
+import { buildRouteTable, describeRoute } from './routing/route-table';
 import { checkRoomName } from './rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
-import { buildRouteTable, describeRoute } from './routing/route-table';
 
 export interface RunOptions {
   /** Default: `PORT` from the environment, else 8000. */

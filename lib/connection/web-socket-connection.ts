@@ -294,7 +294,10 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return RESOLVED;
   }
 
-  /** Leaves `room`. Leaving a room it is not in is a no-op, and so is leaving once closed (closing left every room). */
+  /**
+   * Leaves `room`. Leaving a room it is not in does nothing, and so does leaving once closed
+   * (the close already left every room).
+   */
   leaveRoom(room: string): Promise<void> {
     const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
     if (invalid !== null) return Promise.reject(invalid);
