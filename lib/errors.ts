@@ -87,3 +87,8 @@ export class WebSocketStateError extends ProAPIError {
 export class RouteDefinitionError extends ProAPIError {
   override name = 'RouteDefinitionError';
 }
+
+/** A middleware misused the chain, e.g. called `next()` twice. */
+export class MiddlewareError extends ProAPIError {
+  override name = 'MiddlewareError';
+}
