@@ -75,7 +75,6 @@ class ChainRun {
     // A middleware that called next() without awaiting it must not end the connection early.
     if (this.handlerDone !== null) await this.handlerDone.catch(() => undefined);
     if (failure !== NO_ERROR && failure !== this.handlerError) this.reportFailure(failure);
-    else if (this.handlerDone === null && ws.state === 'connecting') this.refuse();
   }
 
   private dispatch(index: number, ws: WebSocketConnection): Promise<unknown> {
@@ -92,7 +91,10 @@ class ChainRun {
 
   private async invoke(index: number, ws: WebSocketConnection): Promise<unknown> {
     try {
-      return await this.chain.steps[index].handle(ws, (nextWs) => this.dispatch(index + 1, nextWs ?? ws));
+      const result = await this.chain.steps[index].handle(ws, (nextWs) => this.dispatch(index + 1, nextWs ?? ws));
+      // Refuse at once, so the middleware around this one see the connection closed.
+      if (this.index === index && ws.state === 'connecting') this.refuse(index);
+      return result;
     } catch (error) {
       if (this.thrower === -1 && error !== this.handlerError) this.thrower = index;
       throw error;
@@ -130,9 +132,9 @@ class ChainRun {
     }
   }
 
-  private refuse(): void {
+  private refuse(index: number): void {
     const { ws, chain } = this;
-    const middleware = chain.steps[this.index].name;
+    const middleware = chain.steps[index].name;
     chain.logger.warn(
       { path: ws.path, route: chain.route.path, middleware },
       `middleware ${middleware} returned without calling next() or deny(); answered HTTP 403`,
