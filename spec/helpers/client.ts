@@ -68,7 +68,7 @@ export function connect(url: string, options: ClientOptions & { protocols?: stri
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));
         res.on('end', () => {
-          tcp.destroy(); // ws leaves a refused request's keep-alive socket open otherwise
+          tcp?.destroy(); // ws leaves a refused request's keep-alive socket open otherwise
           reject(new UpgradeRefused(res.statusCode ?? 0, body));
         });
       });
