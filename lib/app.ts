@@ -45,9 +45,11 @@ export class ProAPI {
   private globalMiddlewares: readonly Middleware[] = [];
   private adapter: UwsAdapter | null = null;
   private table: readonly Route[] | null = null;
+  private removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: ProAPIOptions = {}) {
     this.options = resolveOptions(options);
+    UwsAdapter.checkNativeBinary(this.options.logger);
     if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     for (const gateway of options.gateways ?? []) this.register(gateway);
   }
@@ -146,8 +148,9 @@ export class ProAPI {
     for (const route of table) {
       const info = describeRoute(route);
       const chain = info.middlewares.length > 0 ? ` [${info.middlewares.join(' -> ')}]` : '';
-      logger.info(info, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}`);
+      logger.info({ method: 'WS', ...info }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}`);
     }
+    for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     return this.adapter.listen(port, host);
   }
 
@@ -158,6 +161,8 @@ export class ProAPI {
 
   /** Stops listening, closes every connection with 1001 and waits for handlers to finish. */
   async close(): Promise<void> {
+    this.removeSignalHandlers?.();
+    this.removeSignalHandlers = undefined;
     await this.adapter?.close();
   }
 
@@ -173,13 +178,9 @@ export class ProAPI {
     const port = await this.listen(options.port ?? Number(process.env.PORT ?? 8000), options.host ?? process.env.HOST ?? '0.0.0.0');
     const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
     console.log(`listening on ws://${host}:${port}`);
-    const shutdown = (): void => {
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
-      void this.close();
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    const shutdown = (): void => void this.close();
+    process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
+    this.removeSignalHandlers = () => process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
     return port;
   }
 

@@ -2,12 +2,12 @@ import type { WebSocketConnection } from '../../index';
 import { AuthMiddleware } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
 import { connect, UpgradeRefused, upgradeStatus } from '../helpers/client';
-import { LogCapture } from '../helpers/log-capture';
+import { captureLogger } from '../helpers/capture-logger';
 
 type User = { username: string };
 
 describe('AuthMiddleware over a real server', () => {
-  const logs = new LogCapture();
+  const logs = captureLogger();
   let handlerRuns = 0;
   let server: StartedApp;
 

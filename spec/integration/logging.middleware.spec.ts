@@ -2,7 +2,7 @@ import type { WebSocketConnection } from '../../index';
 import { LoggingMiddleware, type MiddlewareNext } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
 import { connect } from '../helpers/client';
-import { LogCapture, type LogEntry } from '../helpers/log-capture';
+import { captureLogger, type LogEntry } from '../helpers/capture-logger';
 
 async function echo(ws: WebSocketConnection): Promise<void> {
   await ws.accept(ws.requestedSubprotocols[0]);
@@ -13,8 +13,8 @@ async function echo(ws: WebSocketConnection): Promise<void> {
 }
 
 describe('LoggingMiddleware over a real server', () => {
-  const logs = new LogCapture();
-  const appLogs = new LogCapture();
+  const logs = captureLogger();
+  const appLogs = captureLogger();
   const customCalls: string[] = [];
   let server: StartedApp;
 
