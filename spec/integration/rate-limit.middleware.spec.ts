@@ -126,6 +126,39 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
     fourth.close();
   });
 
+  it('remembers at most maxIdleKeys keys without connections, forgetting the oldest first', async () => {
+    const local = await startApp({}, (app) =>
+      app.websocket('/keyed', echo, {
+        middlewares: [
+          new RateLimitMiddleware({
+            maxMessages: 1,
+            windowSeconds: 10,
+            clock,
+            key: (ws) => ws.queryParams.get('k') ?? undefined,
+            maxIdleKeys: 2,
+          }),
+        ],
+      }),
+    );
+    const useUp = async (key: string): Promise<void> => {
+      const client = await connect(local.url(`/keyed?k=${key}`));
+      await sendAndExpectEcho(client, key);
+      client.close();
+      await client.waitClose();
+    };
+    try {
+      await useUp('a');
+      await useUp('b');
+      const stillLimited = await connect(local.url('/keyed?k=a'));
+      stillLimited.send('again');
+      expect((await stillLimited.waitClose()).code).toBe(CloseCode.POLICY_VIOLATION);
+      await useUp('c'); // the map is full: 'a', the oldest idle key, is forgotten
+      await useUp('a');
+    } finally {
+      await local.app.close();
+    }
+  });
+
   it('rejects bad options with a hint', () => {
     expect(() => new RateLimitMiddleware({ maxMessages: 0, windowSeconds: 10 })).toThrow(/maxMessages must be a positive integer/);
     expect(() => new RateLimitMiddleware({ maxMessages: 5, windowSeconds: -1 })).toThrow(/windowSeconds/);

@@ -12,6 +12,7 @@ import {
 } from '../../index';
 import { composeRoute } from '../../lib/middleware/compose-middleware';
 import type { Route } from '../../lib/routing/route';
+import { captureLogger } from '../helpers/capture-logger';
 
 const named = (name: string): MiddlewareFunction => {
   const middleware: MiddlewareFunction = (_ws, next) => next();
@@ -92,10 +93,14 @@ describe('@UseMiddleware', () => {
     expect(built.filter((name) => name === 'Audit')).toEqual(['Audit']);
   });
 
-  it('cannot change the global list after listen()', async () => {
-    const app = new ProAPI({ logger: silentLogger }).websocket('/x', () => undefined);
+  it('lists the chain in the boot log, and cannot change the global list after listen()', async () => {
+    const logger = captureLogger();
+    const app = new ProAPI({ logger, websocketMiddlewares: [named('g')] }).websocket('/x', function handler() {}, {
+      middlewares: [new Audit()],
+    });
     await app.listen(0, '127.0.0.1');
     try {
+      expect(logger.entries.map((e) => e.message)).toContain('route WS /x -> (function).handler [g -> Audit]');
       expect(() => app.use(named('late'))).toThrow(/after listen\(\)/);
     } finally {
       await app.close();
