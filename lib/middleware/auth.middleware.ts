@@ -23,8 +23,9 @@ export interface AuthOptions {
    * - `query`: the {@link queryParam} query parameter, e.g. `?token=<token>`;
    * - `subprotocol`: the client offers `bearer` followed by the token as subprotocols, e.g.
    *   `new WebSocket(url, ['bearer', token])` (browsers cannot set headers). The token must then be
-   *   made of HTTP token characters (JWTs and base64url are). `accept()` without an argument
-   *   answers `bearer`, so the client's handshake succeeds and the token is not echoed back.
+   *   made of HTTP token characters (JWTs and base64url are). Whenever the client offered `bearer`,
+   *   `accept()` without an argument answers `bearer`, so the client's handshake succeeds and the
+   *   token is not echoed back.
    */
   tokenSources?: readonly TokenSource[];
   /** Query parameter carrying the token. Default `token`. */
@@ -69,10 +70,9 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
   }
 
   async handle(ws: WebSocketConnection<{ user?: TUser }>, next: MiddlewareNext): Promise<unknown> {
-    const found = this.findToken(ws);
     let user: TUser | null | undefined;
     try {
-      user = await this.authenticate(ws, found?.token);
+      user = await this.authenticate(ws, this.findToken(ws));
     } catch (error) {
       this.logger.error({ err: error, path: ws.path }, 'authenticate() threw; answered HTTP 500');
       ws.deny(500, 'authentication failed');
@@ -83,14 +83,15 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
       return undefined;
     }
     ws.userData.user = user;
-    if (found?.source === 'subprotocol') ws.defaultSubprotocol = BEARER_SUBPROTOCOL;
+    // A client that offered `bearer, <token>` fails the handshake unless one of them is answered.
+    if (ws.requestedSubprotocols.includes(BEARER_SUBPROTOCOL)) ws.defaultSubprotocol = BEARER_SUBPROTOCOL;
     return next();
   }
 
-  private findToken(ws: WebSocketConnection): { token: string; source: TokenSource } | undefined {
+  private findToken(ws: WebSocketConnection): string | undefined {
     for (const source of this.sources) {
       const token = readToken(ws, source, this.queryParam);
-      if (token) return { token, source };
+      if (token) return token;
     }
     return undefined;
   }

@@ -54,6 +54,12 @@ describe('AuthMiddleware over a real server', () => {
     const client = await connect(server.url('/token'), { headers: { Authorization: 'Bearer secret' } });
     expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
     expect(await upgradeStatus(server.url('/token'), { headers: { Authorization: 'Bearer nope' } })).toBe(401);
+    // The header wins over the subprotocols, and the offered 'bearer' is still answered.
+    const both = await connect(server.url('/token'), {
+      headers: { Authorization: 'Bearer secret' },
+      protocols: ['bearer', 'not-checked'],
+    });
+    expect(both.socket.protocol).toBe('bearer');
   });
 
   it('reads the token from the token query parameter', async () => {
