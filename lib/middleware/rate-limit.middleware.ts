@@ -19,10 +19,11 @@ export interface RateLimitOptions {
   onLimit?: 'close' | 'drop' | RateLimitCallback;
   /**
    * Shares one limit between connections with the same key, e.g. `(ws) => ws.clientHost` per IP
-   * or `(ws) => ws.userData.user?.id` per user (put the AuthMiddleware first). Computed once per
+   * or `(ws) => ws.userData.user?.id` per user (put the AuthMiddleware before it). Computed once per
    * connection; `undefined` means "limit this connection on its own". Default: per connection.
    */
-  key?: (ws: WebSocketConnection) => string | undefined;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read whatever userData the app keeps
+  key?: (ws: WebSocketConnection<any>) => string | undefined;
   /** How many keys without connections are remembered (their windows still count); oldest go first. Default 10,000. */
   maxIdleKeys?: number;
   /** Milliseconds now; inject one in tests. Default `performance.now`. */
