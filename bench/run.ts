@@ -28,7 +28,7 @@ interface CliOptions {
   workers: string;
   out: string;
   cpuProf?: string;
-  compare?: string;
+  compare: string[];
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -46,7 +46,12 @@ async function main(): Promise<void> {
     .option('--workers <n>', 'load-generator worker threads', '1')
     .option('--out <dir>', 'where benchmarks.{md,json,svg} go', path.join(repoRoot, 'docs'))
     .option('--cpu-prof <dir>', 'run the servers under node --cpu-prof and write their profiles to <dir>')
-    .option('--compare <git-ref>', 'also measure ProAPI as of <git-ref> (e.g. main~3), in the same run, as "<server>@<ref>"')
+    .option(
+      '--compare <[name=]git-ref>',
+      'also measure ProAPI function-style as of <git-ref>, in the same run, in echo and JSON echo (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .parse(process.argv);
   const options = cli.opts<CliOptions>();
   const notes: string[] = [];
@@ -69,13 +74,12 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown scenario or server: ${unknown.join(', ')} (see --help)`);
   const scenarios = SCENARIOS.filter((s) => !wantedScenarios || wantedScenarios.includes(s.id));
   const selected = SERVERS.filter((s) => !wantedServers || wantedServers.includes(s.id));
-  if (options.compare) {
-    const compareRoot = buildRef(options.compare, repoRoot, buildRoot);
-    const twins = selected
-      .filter((s) => s.isProAPI)
-      .map((s) => ({ ...s, id: `${s.id}@${options.compare}`, label: `${s.label} @ ${options.compare}`, buildRoot: compareRoot }));
-    selected.push(...twins);
-    notes.push(`Servers marked @${options.compare} run ProAPI as of git ${options.compare}, built by \`--compare\`, in the same run.`);
+  const base = selected.find((s) => s.id === 'proapi-function') ?? SERVERS.find((s) => s.id === 'proapi-function')!;
+  for (const compare of options.compare) {
+    const [name, ref] = compare.includes('=') ? compare.split('=', 2) : [compare, compare];
+    const twin = { ...base, id: `${base.id}@${name}`, label: `${base.label} @ ${name}`, scenarios: ['echo', 'json'] as const };
+    selected.push({ ...twin, buildRoot: buildRef(ref, repoRoot, buildRoot) });
+    notes.push(`"${twin.label}" is ProAPI as of git \`${ref}\`, built by \`--compare\` and measured in the same run.`);
   }
   const servers = selected.filter((s) => {
     const built = existsSync(path.join(s.buildRoot ?? buildRoot, 'bench', 'servers', `${s.script}.server.js`));

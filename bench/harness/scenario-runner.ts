@@ -205,7 +205,7 @@ function formatRound(
     : '';
   const verdict = r.problems.length ? `FAILED: ${r.problems[0]}` : 'ok';
   return (
-    `  ${spec.id.padEnd(7)} ${round}/${of}  ${server.padEnd(22)} ${r.value.toFixed(2).padStart(8)} ${spec.unit}/${spec.per}` +
+    `  ${spec.id.padEnd(7)} ${round}/${of}  ${server.padEnd(32)} ${r.value.toFixed(2).padStart(8)} ${spec.unit}/${spec.per}` +
     `  ${Math.round(r.rate).toLocaleString('en-US').padStart(9)}/s${latency}  ${verdict}`
   );
 }

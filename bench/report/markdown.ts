@@ -73,7 +73,6 @@ function relative(a: ServerResult | undefined, b: ServerResult | undefined): str
 function overheadSection(report: BenchReport): string[] {
   const lines = ['## Framework overheads', ''];
   const json = (id: string) => find(report, 'json', id);
-  const echo = (id: string) => find(report, 'echo', id);
   lines.push(
     '### Dispatch overhead: `@OnMessage` vs receive loop vs raw uWS (JSON echo)',
     '',
@@ -84,16 +83,26 @@ function overheadSection(report: BenchReport): string[] {
     const s = json(id);
     if (s) lines.push(`| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${relative(s, json('proapi-function'))} |`);
   }
-  lines.push(
-    '',
-    '### Middleware machinery on a route without middleware (echo)',
-    '',
-    '| Server | µs per message | × raw uWS | × ProAPI without middleware |',
-    '|---|---|---|---|',
-  );
-  for (const id of ['uws', 'proapi-function', 'proapi-gateway', 'proapi-middleware']) {
-    const s = echo(id);
-    if (s) lines.push(`| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${relative(s, echo('proapi-function'))} |`);
+  const echoServers = report.scenarios.find((s) => s.id === 'echo')?.servers ?? [];
+  const earlier = echoServers.filter((s) => s.server.startsWith('proapi-function@'));
+  if (earlier.length > 0) {
+    lines.push(
+      '',
+      '### Earlier ProAPI, same run (`--compare`)',
+      '',
+      'Function-style ProAPI built from earlier commits, measured beside today\'s in the same interleaved rounds.',
+      '',
+      '| Server | echo µs/msg | × raw uWS | today ÷ this | JSON echo µs/msg | × raw uWS | today ÷ this |',
+      '|---|---|---|---|---|---|---|',
+    );
+    const today = (scenario: string) => find(report, scenario, 'proapi-function');
+    for (const s of [today('echo')!, ...earlier].filter(Boolean)) {
+      const j = json(s.server);
+      lines.push(
+        `| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${relative(today('echo'), s)} | ` +
+          `${j ? range(j.value) : '—'} | ${ratio(j?.ratio ?? null)} | ${relative(today('json'), j)} |`,
+      );
+    }
   }
   return [...lines, ''];
 }
