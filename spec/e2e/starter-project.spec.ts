@@ -53,11 +53,19 @@ describe('a project made by `proapi new`', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('installs proapi from the tarball, with uWebSockets.js resolved through its npm alias', () => {
-    const installed = (name: string): { name: string; version: string } =>
-      JSON.parse(readFileSync(path.join(project, 'node_modules', name, 'package.json'), 'utf8')) as { name: string; version: string };
-    expect(installed('proapi').name).toBe('proapi');
-    expect(installed('uWebSockets.js')).toMatchObject({ name: '@trufflesuite/uws-js-unofficial', version: '20.30.0-unofficial.0' });
+  it('installs proapi from the tarball, with its uWebSockets.js alias resolved to a native build', async () => {
+    // Resolved the way proapi resolves it, wherever npm placed it.
+    const script = `
+      const { createRequire } = require('node:module');
+      const fromProapi = createRequire(require.resolve('proapi/package.json'));
+      const { name, version } = fromProapi('uWebSockets.js/package.json');
+      const native = require('proapi').isNativeUws(fromProapi('uWebSockets.js'));
+      process.stdout.write(JSON.stringify({ name, version, native }));`;
+    expect(JSON.parse(await mustSucceed('node', ['-e', script], project))).toEqual({
+      name: '@trufflesuite/uws-js-unofficial',
+      version: '20.30.0-unofficial.0',
+      native: true,
+    });
   });
 
   it('passes its own npm test', async () => {
