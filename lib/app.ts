@@ -8,6 +8,8 @@ import { compilePath } from './routing/path-pattern';
 import { scanGateway } from './routing/gateway-scanner';
 import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
 import { buildRouteTable, describeRoute } from './routing/route-table';
+import { checkRoomName } from './rooms/room-name';
+import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
 
 export interface RunOptions {
   /** Default: `PORT` from the environment, else 8000. */
@@ -109,6 +111,54 @@ export class ProAPI {
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;
     await this.adapter?.close();
+  }
+
+  // ---- rooms: push from outside any handler (timers, HTTP routes, jobs) --------------------
+  // Synchronous: the message is handed to uWS before the call returns. Before listen() nobody
+  // can be in a room, so a broadcast then reaches no one (the room name is still checked).
+
+  /**
+   * Sends a text message to every connection in `room`.
+   * Throws `InvalidRoomNameError`, or `MessageTooLargeError` over `maxPayloadLength`.
+   * @example
+   * setInterval(() => app.broadcast('clock', new Date().toISOString()), 1000);
+   */
+  broadcast(room: string, text: string): void {
+    this.publishToRoom(room, text, false);
+  }
+
+  /**
+   * Sends `JSON.stringify(data)` to every connection in `room`, serialized once.
+   * @example
+   * app.get('/announce', () => { app.broadcastJson('lobby', { type: 'system', message: 'maintenance at 6' }); return 'sent'; });
+   */
+  broadcastJson(room: string, data: unknown): void {
+    const text = toJsonText(data);
+    if (typeof text !== 'string') throw text;
+    this.publishToRoom(room, text, false);
+  }
+
+  /** Sends a binary message to every connection in `room`. */
+  broadcastBytes(room: string, data: Uint8Array | ArrayBuffer): void {
+    this.publishToRoom(room, data, true);
+  }
+
+  /** How many connections are in `room` right now. */
+  getRoomSize(room: string): number {
+    const invalid = checkRoomName(room, this.options.maxRoomNameBytes);
+    if (invalid !== null) throw invalid;
+    return this.adapter?.numSubscribers(room) ?? 0;
+  }
+
+  /** Every room with at least one connection in it, in no particular order. */
+  getRooms(): string[] {
+    return this.adapter?.getRooms() ?? [];
+  }
+
+  private publishToRoom(room: string, data: RoomPayload, isBinary: boolean): void {
+    const refused = checkRoomName(room, this.options.maxRoomNameBytes) ?? checkPayloadSize(data, this.options.maxPayloadLength);
+    if (refused !== null) throw refused;
+    this.adapter?.publish(room, data, isBinary, null);
   }
 
   /**

@@ -10,13 +10,17 @@ export interface ConnectionLimits {
   /**
    * Largest inbound message in bytes; larger ones close the socket with 1009. Default 1 MiB.
    * (Beyond twice this size uWS v20.30 drops the TCP connection without a close frame: 1006.)
+   * Broadcasts larger than this are refused with `MessageTooLargeError`.
    */
   maxPayloadLength: number;
   /** Inbound messages waiting for a receive, per connection; one more closes with 1008. Default 1024. */
   maxQueuedMessages: number;
   /** Buffered outbound bytes above which `send*()` resolves only after the socket drains. Default 256 KiB. */
   sendHighWaterMark: number;
-  /** Buffered outbound bytes above which uWS drops messages to a slow receiver. Default 4 MiB. */
+  /**
+   * Buffered outbound bytes above which uWS drops messages to a slow receiver (sends and room
+   * broadcasts alike; other receivers of a broadcast are not held back). Default 4 MiB.
+   */
   maxBackpressure: number;
   /** Close a receiver whose buffer passes `maxBackpressure` instead of dropping its messages. Default false. */
   closeOnBackpressureLimit: boolean;
@@ -26,6 +30,8 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** Milliseconds `app.close()` waits for handlers to finish after closing their sockets. Default 5,000. */
   shutdownTimeoutMs: number;
+  /** Longest room name in UTF-8 bytes; longer ones are an `InvalidRoomNameError`. Default 256. */
+  maxRoomNameBytes: number;
 }
 
 export interface ProAPIOptions extends Partial<ConnectionLimits> {
@@ -54,6 +60,7 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   idleTimeoutSeconds: 120,
   maxConnections: 100_000,
   shutdownTimeoutMs: 5_000,
+  maxRoomNameBytes: 256,
 });
 
 export function resolveOptions(options: ProAPIOptions): ResolvedOptions {

@@ -3,6 +3,7 @@ import uWS from 'uWebSockets.js';
 import { CloseCode } from '../errors';
 import type { HttpReply, HttpRoute } from '../http-route';
 import type { ResolvedOptions } from '../options';
+import { pathTail } from '../routing/path-pattern';
 import type { Route } from '../routing/route';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from '../connection/transport';
 import { WebSocketConnection } from '../connection/web-socket-connection';
@@ -37,6 +38,8 @@ export class UwsAdapter implements ConnectionTransport {
   private readonly live = new Set<WebSocketConnection<object>>();
   private readonly pending = new WeakMap<WebSocketConnection<object>, PendingUpgrade>();
   private readonly running = new Set<Promise<void>>();
+  /** Rooms with at least one socket, kept by uWS's `subscription` events (members live only in uWS). */
+  private readonly rooms = new Set<string>();
   serverHost = '';
   serverPort = 0;
 
@@ -84,6 +87,13 @@ export class UwsAdapter implements ConnectionTransport {
           ws.getUserData().conn.onTransportMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message));
         },
         drain: (ws) => ws.getUserData().conn.onTransportDrain(),
+        // Fires on every change of a topic's size, also for the unsubscribes uWS does on close
+        // (before `close` runs). Only a room turning empty or non-empty matters here.
+        subscription: (_ws, topic, newCount, oldCount) => {
+          if (newCount > 0 && oldCount > 0) return;
+          if (newCount > 0) this.rooms.add(decodeText(topic));
+          else this.rooms.delete(decodeText(topic));
+        },
         close: (ws, code, message) => {
           // After this callback the uWS socket is gone; the connection drops its reference now.
           const conn = ws.getUserData().conn;
@@ -192,6 +202,44 @@ export class UwsAdapter implements ConnectionTransport {
     (socket as unknown as uWS.WebSocket<SocketData>).end(code, reason);
   }
 
+  subscribe(socket: SocketRef, room: string): void {
+    (socket as unknown as uWS.WebSocket<SocketData>).subscribe(room);
+  }
+
+  unsubscribe(socket: SocketRef, room: string): void {
+    (socket as unknown as uWS.WebSocket<SocketData>).unsubscribe(room);
+  }
+
+  getTopics(socket: SocketRef): string[] {
+    return (socket as unknown as uWS.WebSocket<SocketData>).getTopics();
+  }
+
+  numSubscribers(room: string): number {
+    return this.app.numSubscribers(room);
+  }
+
+  getRooms(): string[] {
+    return [...this.rooms];
+  }
+
+  /*
+   * The broker seam: every room message of this process passes here, so a broker forwarding
+   * rooms to other processes wraps this one method. Local fan-out stays uWS's topic tree:
+   * - Messages under 16 KiB are queued and written to each receiver, corked, when the loop
+   *   iteration ends (also after timers and promise callbacks, so no cork() is needed here);
+   *   larger ones go straight to each receiver's send. Per receiver, order is kept across
+   *   publish and send.
+   * - Each receiver's copy obeys maxBackpressure: a slow receiver's copy is dropped (or it is
+   *   closed, with closeOnBackpressureLimit) and the other receivers are not held back.
+   */
+  publish(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, exclude: SocketRef | null): void {
+    const sender = exclude as unknown as uWS.WebSocket<SocketData> | null;
+    // ws.publish skips the sender but publishes nothing from a socket that is in no room at all.
+    // A sender outside `room` would not receive the message anyway, so app.publish is exact then.
+    if (sender !== null && sender.isSubscribed(room)) sender.publish(room, data, isBinary);
+    else this.app.publish(room, data, isBinary);
+  }
+
   // ---- uWS callbacks ----------------------------------------------------------------------
 
   private onUpgrade(route: Route, res: uWS.HttpResponse, req: uWS.HttpRequest, context: uWS.us_socket_context_t): void {
@@ -269,10 +317,10 @@ export class UwsAdapter implements ConnectionTransport {
 
 function copyRequest(route: Route, req: uWS.HttpRequest, res: uWS.HttpResponse): CopiedRequest {
   const path = req.getUrl();
-  const { paramNames, wildcardPrefixLength } = route.compiled;
+  const { paramNames, wildcardSegment } = route.compiled;
   const params: Record<string, string> = {};
   for (let i = 0; i < paramNames.length; i++) params[paramNames[i]] = decodeSegment(req.getParameter(i));
-  if (wildcardPrefixLength >= 0) params['*'] = decodeSegment(path.slice(wildcardPrefixLength));
+  if (wildcardSegment >= 0) params['*'] = decodeSegment(pathTail(path, wildcardSegment));
   const headerPairs: string[] = [];
   req.forEach((key, value) => headerPairs.push(key, value));
   return {

@@ -8,6 +8,8 @@ import {
   WebSocketMessageTypeError,
   WebSocketStateError,
 } from '../errors';
+import { checkRoomName } from '../rooms/room-name';
+import { checkPayloadSize, toJsonText, type RoomPayload } from '../rooms/room-payload';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from './transport';
 
 /** An inbound message: text frames arrive as `string`, binary frames as `Buffer`. */
@@ -271,6 +273,100 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return this.socket ? this.transport.bufferedAmount(this.socket) : 0;
   }
 
+  // ---- rooms ------------------------------------------------------------------------------
+  // A room is a uWS topic: uWS holds the members and fans messages out. Room names are app-wide
+  // (the same name on two routes is one room). Each method does its work before returning and
+  // hands back a settled promise, so `await` costs nothing more than the call.
+
+  /**
+   * Joins `room`; joining twice is a no-op. The connection leaves every room when it closes.
+   * Rejects with `InvalidRoomNameError` for a bad name, `WebSocketStateError` before `accept()`,
+   * `WebSocketDisconnect` once closed.
+   * @example
+   * await ws.joinRoom(room);
+   * await ws.broadcastJson(room, { type: 'system', message: `${name} has joined the room` });
+   */
+  joinRoom(room: string): Promise<void> {
+    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    if (invalid !== null) return Promise.reject(invalid);
+    if (this.socket === null) return Promise.reject(this.notOpenError('join a room'));
+    this.transport.subscribe(this.socket, room);
+    return RESOLVED;
+  }
+
+  /**
+   * Leaves `room`. Leaving a room it is not in does nothing, and so does leaving once closed
+   * (the close already left every room).
+   */
+  leaveRoom(room: string): Promise<void> {
+    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    if (invalid !== null) return Promise.reject(invalid);
+    if (this.socket !== null) this.transport.unsubscribe(this.socket, room);
+    return RESOLVED;
+  }
+
+  /** The rooms this connection is in (none before `accept()` or once closed). */
+  getRooms(): Promise<string[]> {
+    return Promise.resolve(this.socket === null ? [] : this.transport.getTopics(this.socket));
+  }
+
+  /** How many connections of this app are in `room`, this one included if it is in it. */
+  getRoomSize(room: string): Promise<number> {
+    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    if (invalid !== null) return Promise.reject(invalid);
+    return Promise.resolve(this.transport.numSubscribers(room));
+  }
+
+  /**
+   * Sends a text message to everyone in `room` except this connection. It need not be in the
+   * room itself; once closed it is in no room, so everyone there receives it (the spec's chat
+   * announces "has left" after leaving). Slow receivers follow `maxBackpressure`.
+   * Rejects with `InvalidRoomNameError`, or `MessageTooLargeError` over `maxPayloadLength`.
+   * @example
+   * await ws.broadcast('lobby', `${name} is typing`);
+   */
+  broadcast(room: string, text: string): Promise<void> {
+    return this.publishToRoom(room, text, false, this.socket);
+  }
+
+  /** Like {@link broadcast} with `JSON.stringify(data)`, serialized once for all receivers. */
+  broadcastJson(room: string, data: unknown): Promise<void> {
+    return this.publishJsonToRoom(room, data, this.socket);
+  }
+
+  /** Like {@link broadcast} with a binary message. */
+  broadcastBytes(room: string, data: Uint8Array | ArrayBuffer): Promise<void> {
+    return this.publishToRoom(room, data, true, this.socket);
+  }
+
+  /** Sends a text message to everyone in `room`, this connection included if it is in the room. */
+  broadcastToAll(room: string, text: string): Promise<void> {
+    return this.publishToRoom(room, text, false, null);
+  }
+
+  /** Like {@link broadcastToAll} with `JSON.stringify(data)`, serialized once for all receivers. */
+  broadcastJsonToAll(room: string, data: unknown): Promise<void> {
+    return this.publishJsonToRoom(room, data, null);
+  }
+
+  /** Like {@link broadcastToAll} with a binary message. */
+  broadcastBytesToAll(room: string, data: Uint8Array | ArrayBuffer): Promise<void> {
+    return this.publishToRoom(room, data, true, null);
+  }
+
+  private publishJsonToRoom(room: string, data: unknown, exclude: SocketRef | null): Promise<void> {
+    const text = toJsonText(data);
+    return typeof text === 'string' ? this.publishToRoom(room, text, false, exclude) : Promise.reject(text);
+  }
+
+  private publishToRoom(room: string, data: RoomPayload, isBinary: boolean, exclude: SocketRef | null): Promise<void> {
+    const { options } = this.transport;
+    const refused = checkRoomName(room, options.maxRoomNameBytes) ?? checkPayloadSize(data, options.maxPayloadLength);
+    if (refused !== null) return Promise.reject(refused);
+    this.transport.publish(room, data, isBinary, exclude);
+    return RESOLVED;
+  }
+
   // ---- request properties -------------------------------------------------------------------
 
   /** The request path, without the query string. */
@@ -397,6 +493,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const closeWaiters = this.closeWaiters;
     this.closeWaiters = null;
     if (closeWaiters) for (const resolve of closeWaiters) resolve(info);
+  }
+
+  private notOpenError(action: string): Error {
+    return this.connectionState === 'connecting'
+      ? new WebSocketStateError(`cannot ${action} before the connection is accepted. Did you forget to call accept()?`)
+      : this.disconnectError();
   }
 
   private disconnectError(): WebSocketDisconnect {
