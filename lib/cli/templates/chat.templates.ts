@@ -5,7 +5,7 @@ export function chatMessageDto(): TemplateFile {
     path: 'gateways/chat-message.dto.ts',
     content: `import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
-/** What a client sends to say something: \`{ "text": "hello" }\`. */
+/** What a client sends to say something: \`{ "type": "chat", "text": "hello" }\`. */
 export class ChatMessage {
   @IsString()
   @IsNotEmpty()
@@ -24,8 +24,9 @@ import { OnConnect, Param, Query, WebSocket, type WebSocketConnection } from 'pr
 import { ChatMessage } from './chat-message.dto';
 
 /**
- * A chat room: connect to /chat/<room>?username=<name> and send \`{ "text": "..." }\`;
- * every message comes back as \`{ "type": "message", "username": ..., "text": ... }\`.
+ * One chat room per URL: connect to /chat/<room>?username=<name> and send
+ * \`{ "type": "chat", "text": "hello" }\`; everyone in the room, you included, receives
+ * \`{ "type": "chat", "username": "ann", "text": "hello" }\`. Joins and leaves are announced.
  */
 @WebSocket('/chat/:room')
 export class ChatGateway {
@@ -36,15 +37,20 @@ export class ChatGateway {
       return;
     }
     await ws.accept();
-    await ws.sendJson({ type: 'system', message: \`\${username} joined \${room}\` });
-    for (;;) {
-      const message = Object.assign(new ChatMessage(), await ws.receiveJson());
-      const errors = await validate(message);
-      if (errors.length > 0) {
-        await ws.sendJson({ type: 'error', errors: errors.flatMap((e) => Object.values(e.constraints ?? {})) });
-        continue;
+    await ws.joinRoom(room);
+    await ws.broadcastJson(room, { type: 'system', message: \`\${username} joined \${room}\` });
+    try {
+      for (;;) {
+        const message = Object.assign(new ChatMessage(), await ws.receiveJson());
+        const errors = await validate(message);
+        if (errors.length > 0) {
+          await ws.sendJson({ type: 'error', error: 'validation', details: errors.map((e) => e.constraints) });
+          continue;
+        }
+        await ws.broadcastJsonToAll(room, { type: 'chat', username, text: message.text });
       }
-      await ws.sendJson({ type: 'message', username, text: message.text });
+    } finally {
+      await ws.broadcastJson(room, { type: 'system', message: \`\${username} left \${room}\` });
     }
   }
 }
@@ -66,18 +72,40 @@ describe('ChatGateway', () => {
   });
   afterEach(() => client.close());
 
-  it('greets the user and relays what they say', async () => {
+  it('relays chat messages to everyone in the room', async () => {
     const ann = await client.connect('/chat/lobby?username=ann');
-    expect(await ann.receiveJson()).toEqual({ type: 'system', message: 'ann joined lobby' });
-    ann.sendJson({ text: 'hello' });
-    expect(await ann.receiveJson()).toEqual({ type: 'message', username: 'ann', text: 'hello' });
+    const bob = await client.connect('/chat/lobby?username=bob');
+    expect(await ann.receiveJson()).toEqual({ type: 'system', message: 'bob joined lobby' });
+    ann.sendJson({ type: 'chat', text: 'hello' });
+    const said = { type: 'chat', username: 'ann', text: 'hello' };
+    expect(await bob.receiveJson()).toEqual(said);
+    expect(await ann.receiveJson()).toEqual(said);
   });
 
-  it('answers a message that fails validation with its errors', async () => {
+  it('keeps rooms apart', async () => {
     const ann = await client.connect('/chat/lobby?username=ann');
-    await ann.receiveJson();
-    ann.sendJson({ text: '' });
-    expect(await ann.receiveJson()).toEqual({ type: 'error', errors: ['text should not be empty'] });
+    const carl = await client.connect('/chat/garden?username=carl');
+    ann.sendJson({ type: 'chat', text: 'in the lobby' });
+    expect(await ann.receiveJson()).toMatchObject({ text: 'in the lobby' });
+    carl.sendJson({ type: 'chat', text: 'in the garden' });
+    // Had the lobby message reached carl, it would have arrived before his own.
+    expect(await carl.receiveJson()).toMatchObject({ username: 'carl', text: 'in the garden' });
+  });
+
+  it('announces who left', async () => {
+    const ann = await client.connect('/chat/lobby?username=ann');
+    const bob = await client.connect('/chat/lobby?username=bob');
+    await ann.receiveJson(); // bob joined
+    await bob.close();
+    expect(await ann.receiveJson()).toEqual({ type: 'system', message: 'bob left lobby' });
+  });
+
+  it('answers a message that fails validation, and stays connected', async () => {
+    const ann = await client.connect('/chat/lobby?username=ann');
+    ann.sendJson({ type: 'chat', text: '' });
+    expect(await ann.receiveJson()).toMatchObject({ type: 'error', error: 'validation' });
+    ann.sendJson({ type: 'chat', text: 'better' });
+    expect(await ann.receiveJson()).toMatchObject({ type: 'chat', text: 'better' });
   });
 
   it('refuses a connection without a username', async () => {
