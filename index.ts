@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-export { ProAPI, type RunOptions } from './lib/app';
+export { ProAPI, type RunOptions, type WebSocketRouteOptions } from './lib/app';
 export type { ProAPIOptions, ConnectionLimits, GatewayContainer, GatewayClass } from './lib/options';
 export { DEFAULT_LIMITS } from './lib/options';
 export {
@@ -11,6 +11,15 @@ export {
   type CloseInfo,
 } from './lib/connection/web-socket-connection';
 export * from './lib/errors';
+export {
+  WebSocketMiddleware,
+  type Middleware,
+  type MiddlewareClass,
+  type MiddlewareFunction,
+  type MiddlewareLogger,
+  type MiddlewareNext,
+  type MessageNext,
+} from './lib/middleware/web-socket-middleware';
 export { type Logger, type LogFn, silentLogger } from './lib/logger';
 export type { ConnectionHandler, RouteInfo } from './lib/routing/route';
 export type { HttpHandler, HttpReply, HttpRequestInfo } from './lib/http-route';

@@ -3,6 +3,9 @@ import { runConnection } from './connection/connection-runner';
 import { RouteDefinitionError } from './errors';
 import type { HttpHandler, HttpRoute } from './http-route';
 import type { Logger } from './logger';
+import { composeRoute } from './middleware/compose-middleware';
+import { assertMiddleware } from './middleware/resolve-middleware';
+import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { compilePath } from './routing/path-pattern';
 import { scanGateway } from './routing/gateway-scanner';
@@ -20,6 +23,12 @@ export interface RunOptions {
   fast?: boolean;
 }
 
+/** Options of a function-style route. */
+export interface WebSocketRouteOptions {
+  /** Middleware for this route, run after the app's global middleware, in this order. */
+  middlewares?: readonly Middleware[];
+}
+
 type Registration = { kind: 'gateway'; gateway: GatewayClass | object } | { kind: 'function'; route: Route };
 
 /**
@@ -34,6 +43,8 @@ export class ProAPI {
   private readonly registrations: Registration[] = [];
   private readonly httpRoutes: HttpRoute[] = [];
   private readonly instances = new Map<GatewayClass, object>();
+  private readonly middlewareInstances = new Map<MiddlewareClass, WebSocketMiddleware>();
+  private globalMiddlewares: readonly Middleware[] = [];
   private adapter: UwsAdapter | null = null;
   private table: readonly Route[] | null = null;
   private removeSignalHandlers: (() => void) | undefined;
@@ -41,11 +52,39 @@ export class ProAPI {
   constructor(options: ProAPIOptions = {}) {
     this.options = resolveOptions(options);
     UwsAdapter.checkNativeBinary(this.options.logger);
+    if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     for (const gateway of options.gateways ?? []) this.register(gateway);
   }
 
   get logger(): Logger {
     return this.options.logger;
+  }
+
+  /**
+   * Middleware every WebSocket route runs first, in this order (the spec's global list); class and
+   * method middleware follow. Set it before `listen()`.
+   * @example
+   * app.websocketMiddlewares = [new LoggingMiddleware()];
+   */
+  get websocketMiddlewares(): readonly Middleware[] {
+    return this.globalMiddlewares;
+  }
+
+  set websocketMiddlewares(middlewares: readonly Middleware[]) {
+    this.assertNotSealed('websocketMiddlewares');
+    if (!Array.isArray(middlewares)) throw new TypeError('app.websocketMiddlewares must be an array of middleware');
+    middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocketMiddlewares[${i}]`));
+    this.globalMiddlewares = [...middlewares];
+  }
+
+  /**
+   * Appends global WebSocket middleware (see {@link websocketMiddlewares}).
+   * @example
+   * app.use(new LoggingMiddleware(), async (ws, next) => next());
+   */
+  use(...middlewares: Middleware[]): this {
+    this.websocketMiddlewares = [...this.globalMiddlewares, ...middlewares];
+    return this;
   }
 
   /** Adds a gateway class (built by the container, or `new Gateway()`) or a ready instance. */
@@ -59,15 +98,29 @@ export class ProAPI {
    * Adds a function-style route.
    * @example
    * app.websocket('/chat/:room', async (ws) => { await ws.accept(); await ws.sendText(ws.params.room); });
+   * app.websocket('/secure', secureHandler, { middlewares: [new AuthMiddleware(authenticate)] });
    */
-  websocket<TUserData extends object = Record<string, unknown>>(path: string, handler: ConnectionHandler<TUserData>): this {
+  websocket<TUserData extends object = Record<string, unknown>>(
+    path: string,
+    handler: ConnectionHandler<TUserData>,
+    options: WebSocketRouteOptions = {},
+  ): this {
     this.assertNotSealed(path);
     const compiled = compilePath(path);
     if (typeof compiled === 'string') throw new RouteDefinitionError(`app.websocket(): ${compiled}`);
     if (typeof handler !== 'function') throw new RouteDefinitionError(`app.websocket('${path}'): handler must be a function`);
+    const middlewares = options.middlewares ?? [];
+    middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocket('${path}') middlewares[${i}]`));
     this.registrations.push({
       kind: 'function',
-      route: { path, compiled, gatewayName: '(function)', handlerName: handler.name || 'anonymous', handle: handler },
+      route: {
+        path,
+        compiled,
+        gatewayName: '(function)',
+        handlerName: handler.name || 'anonymous',
+        middlewares: [...middlewares],
+        handle: handler,
+      },
     });
     return this;
   }
@@ -95,7 +148,9 @@ export class ProAPI {
     this.adapter = new UwsAdapter(this.options, (ws, route) => runConnection(ws, route, logger));
     this.adapter.mount(table, this.httpRoutes);
     for (const route of table) {
-      logger.info({ method: 'WS', ...describeRoute(route) }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}`);
+      const info = describeRoute(route);
+      const chain = info.middlewares.length > 0 ? ` [${info.middlewares.join(' -> ')}]` : '';
+      logger.info({ method: 'WS', ...info }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}`);
     }
     for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     return this.adapter.listen(port, host);
@@ -181,10 +236,22 @@ export class ProAPI {
 
   private buildRoutes(): readonly Route[] {
     if (this.table) return this.table;
-    const routes = this.registrations.map((registration) =>
-      registration.kind === 'function' ? registration.route : scanGateway(this.instanceOf(registration.gateway)),
-    );
+    const { logger } = this.options;
+    const instantiate = (cls: MiddlewareClass): WebSocketMiddleware => this.middlewareInstanceOf(cls);
+    const routes = this.registrations.map((registration) => {
+      const route = registration.kind === 'function' ? registration.route : scanGateway(this.instanceOf(registration.gateway));
+      return composeRoute(route, [...this.globalMiddlewares, ...route.middlewares], instantiate, logger);
+    });
     return buildRouteTable(routes);
+  }
+
+  private middlewareInstanceOf(cls: MiddlewareClass): WebSocketMiddleware {
+    let instance = this.middlewareInstances.get(cls);
+    if (!instance) {
+      instance = this.options.container ? this.options.container.get(cls) : new cls();
+      this.middlewareInstances.set(cls, instance);
+    }
+    return instance;
   }
 
   private instanceOf(gateway: GatewayClass | object): object {

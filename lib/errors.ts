@@ -88,6 +88,11 @@ export class RouteDefinitionError extends ProAPIError {
   override name = 'RouteDefinitionError';
 }
 
+/** A middleware misused the chain, e.g. called `next()` twice. */
+export class MiddlewareError extends ProAPIError {
+  override name = 'MiddlewareError';
+}
+
 /**
  * A room name is empty, too long (`maxRoomNameBytes`), not a string, or holds control characters
  * or broken UTF-16. Room names usually come from clients, so one escaping a handler closes with 1008.

@@ -1,4 +1,5 @@
 import { createDefaultLogger, type Logger } from './logger';
+import type { Middleware } from './middleware/web-socket-middleware';
 
 /** Builds gateway instances, so a DI container (tsyringe, typedi, inversify) can inject their dependencies. */
 export interface GatewayContainer {
@@ -41,6 +42,8 @@ export interface ProAPIOptions extends Partial<ConnectionLimits> {
   container?: GatewayContainer;
   /** Where ProAPI logs. Default: pino at `PROAPI_LOG_LEVEL` or `info`. */
   logger?: Logger;
+  /** Middleware every WebSocket route runs first (see `app.websocketMiddlewares`). */
+  websocketMiddlewares?: readonly Middleware[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of any shape may be registered

@@ -17,6 +17,20 @@ export async function runConnection(ws: WebSocketConnection, route: Route, logge
     failed = true;
     failure = error;
   }
+  await finishConnection(ws, route, logger, failed, failure);
+}
+
+/**
+ * Answers a connection whose handler has settled (see {@link runConnection}). A middleware chain
+ * calls it as soon as the handler settles, so middleware code after `next()` sees the final close.
+ */
+export async function finishConnection(
+  ws: WebSocketConnection,
+  route: Route,
+  logger: Logger,
+  failed: boolean,
+  failure: unknown,
+): Promise<void> {
   if (ws.state === 'connecting') {
     if (failed) {
       logger.error({ err: failure, path: ws.path, route: route.path }, 'handler threw before accept(); answered HTTP 500');

@@ -49,6 +49,11 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const MAX_REASON_BYTES = 123;
 const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
 
+/** @internal Sees every frame the connection sends (e.g. to count bytes out). */
+export interface SendObserver {
+  sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
+}
+
 /**
  * One WebSocket connection, from the upgrade request to the close.
  *
@@ -73,6 +78,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   private userDataValue: TUserData | undefined;
   private headerMap: ReadonlyMap<string, string> | undefined;
   private queryValue: URLSearchParams | undefined;
+  // Set by a route's middleware chain, and only when a middleware asks for it: null costs one check.
+  /** @internal The route's per-message middleware hooks; they end in {@link deliverMessage}. */
+  inboundFilter: ((message: InboundMessage) => void) | null = null;
+  /** @internal */ sendObserver: SendObserver | null = null;
+  /** @internal What `accept()` without an argument answers (e.g. `bearer` after subprotocol auth). */
+  defaultSubprotocol: string | undefined = undefined;
 
   /** @internal Built by the adapter from a copied upgrade request. */
   constructor(
@@ -99,7 +110,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
         ),
       );
     }
-    this.acceptedProtocol = subprotocol ?? '';
+    this.acceptedProtocol = subprotocol ?? this.defaultSubprotocol ?? '';
     this.transport.upgrade(this, this.acceptedProtocol);
     // uWS opened the socket synchronously inside upgrade(), unless the client had already gone.
     return (this.connectionState as ConnectionState) === 'open' ? RESOLVED : Promise.reject(this.disconnectError());
@@ -260,6 +271,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
       );
     }
     const status = this.transport.send(socket, data, isBinary);
+    if (this.sendObserver !== null && status !== 2) this.sendObserver.sent(data, isBinary);
     if (status === 1) return RESOLVED;
     if (this.socket === null) return Promise.reject(this.disconnectError());
     const buffered = this.transport.bufferedAmount(socket);
@@ -442,6 +454,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /** @internal A message arrived; text already decoded, binary already copied out of uWS memory. */
   onTransportMessage(message: InboundMessage): void {
+    if (this.inboundFilter !== null) this.inboundFilter(message);
+    else this.deliverMessage(message);
+  }
+
+  /** @internal Hands a message to the handler: a waiting receive, else the queue. */
+  deliverMessage(message: InboundMessage): void {
     const waiters = this.waiters;
     if (waiters !== null && waiters.length > 0) {
       settle(waiters.shift() as Waiter, message);

@@ -1,8 +1,11 @@
+import type { Middleware } from '../middleware/web-socket-middleware';
+
 /** Namespaced metadata keys. Decorators write plain records under them; the scanner reads them. */
 export const MetadataKey = {
   GATEWAY: 'proapi:gateway',
   HANDLERS: 'proapi:handlers',
   PARAMS: 'proapi:params',
+  MIDDLEWARE: 'proapi:middleware',
 } as const;
 
 /** Written by `@WebSocket(path)` on the class. */
@@ -24,4 +27,13 @@ export interface ParamRecord {
   readonly index: number;
   readonly source: ParamSource;
   readonly name?: string;
+}
+
+/**
+ * Written by `@UseMiddleware(...)`: on the class for class-level middleware (no `propertyKey`),
+ * on the prototype for a handler method.
+ */
+export interface MiddlewareRecord {
+  readonly propertyKey?: string | symbol;
+  readonly middlewares: readonly Middleware[];
 }

@@ -1,6 +1,13 @@
 import { RouteDefinitionError } from '../errors';
 import { readOwnRecord, readOwnRecords } from '../metadata/metadata-store';
-import { MetadataKey, type GatewayRecord, type HandlerRecord, type ParamRecord } from '../metadata/records';
+import {
+  MetadataKey,
+  type GatewayRecord,
+  type HandlerRecord,
+  type MiddlewareRecord,
+  type ParamRecord,
+} from '../metadata/records';
+import type { Middleware } from '../middleware/web-socket-middleware';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import { compilePath, type CompiledPath } from './path-pattern';
 import type { ConnectionHandler, Route } from './route';
@@ -43,8 +50,30 @@ export function scanGateway(instance: object): Route {
     compiled,
     gatewayName: cls.name,
     handlerName,
+    middlewares: [...classMiddlewares(cls), ...methodMiddlewares(Object.getPrototypeOf(instance) as object, propertyKey)],
     handle: bindHandler(instance, method as Method, resolvers),
   };
+}
+
+/** `@UseMiddleware` on the class and its base classes, base first; stacked decorators in written order. */
+function classMiddlewares(cls: object): Middleware[] {
+  const lineage: object[] = [];
+  for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) lineage.unshift(c);
+  return lineage.flatMap((c) => inWrittenOrder(readOwnRecords<MiddlewareRecord>(MetadataKey.MIDDLEWARE, c)));
+}
+
+/** `@UseMiddleware` on the handler method, from the nearest prototype that declares any for it. */
+function methodMiddlewares(prototype: object, propertyKey: string | symbol): Middleware[] {
+  for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const own = readOwnRecords<MiddlewareRecord>(MetadataKey.MIDDLEWARE, proto).filter((r) => r.propertyKey === propertyKey);
+    if (own.length > 0) return inWrittenOrder(own);
+  }
+  return [];
+}
+
+/** Decorators apply bottom-up, so stacked records are stored last-written first. */
+function inWrittenOrder(records: readonly MiddlewareRecord[]): Middleware[] {
+  return [...records].reverse().flatMap((record) => record.middlewares);
 }
 
 /** Handler records along the prototype chain; a subclass's record for a method shadows its parent's. */

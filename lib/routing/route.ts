@@ -1,4 +1,5 @@
 import type { WebSocketConnection } from '../connection/web-socket-connection';
+import type { Middleware } from '../middleware/web-socket-middleware';
 import type { CompiledPath } from './path-pattern';
 
 /** What runs for each connection on a route: it owns the connection until it settles. */
@@ -13,6 +14,9 @@ export interface Route {
   /** The gateway class name, or `(function)` for `app.websocket()` routes. */
   readonly gatewayName: string;
   readonly handlerName: string;
+  /** The route's middleware: as declared until boot, then the whole chain (global, class, method). */
+  readonly middlewares: readonly Middleware[];
+  /** The handler, wrapped in the middleware chain when there is one. */
   readonly handle: ConnectionHandler;
 }
 
@@ -21,4 +25,6 @@ export interface RouteInfo {
   readonly path: string;
   readonly gateway: string;
   readonly handler: string;
+  /** Names of the middleware the connection passes through, in order. */
+  readonly middlewares: readonly string[];
 }

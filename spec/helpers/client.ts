@@ -63,10 +63,14 @@ export function connect(url: string, options: ClientOptions & { protocols?: stri
   return withTimeout(
     new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
-      socket.once('unexpected-response', (_req, res) => {
+      socket.once('unexpected-response', (req, res) => {
+        const tcp = req.socket; // detached from `res` by the time it ends
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => reject(new UpgradeRefused(res.statusCode ?? 0, body)));
+        res.on('end', () => {
+          tcp?.destroy(); // ws leaves a refused request's keep-alive socket open otherwise
+          reject(new UpgradeRefused(res.statusCode ?? 0, body));
+        });
       });
       socket.once('error', reject);
     }),
