@@ -140,15 +140,15 @@ describe('proapi CLI', () => {
       const run = await proapi(work, 'routes', '--entry', fixture);
       expect(run).toMatchObject({ code: 0, stderr: '' });
       expect(run.stdout.split('\n')).toEqual([
-        'PATH         GATEWAY      HANDLER',
-        '/chat/:room  ChatGateway  connect',
-        '/echo        (function)   echo',
+        'PATH         GATEWAY      HANDLER  MIDDLEWARES',
+        '/chat/:room  ChatGateway  connect  requestId → RequireToken',
+        '/echo        (function)   echo     requestId',
         '',
       ]);
       const json = await proapi(work, 'routes', '--entry', fixture, '--json');
       expect(JSON.parse(json.stdout)).toEqual([
-        { path: '/chat/:room', gateway: 'ChatGateway', handler: 'connect' },
-        { path: '/echo', gateway: '(function)', handler: 'echo' },
+        { path: '/chat/:room', gateway: 'ChatGateway', handler: 'connect', middlewares: ['requestId', 'RequireToken'] },
+        { path: '/echo', gateway: '(function)', handler: 'echo', middlewares: ['requestId'] },
       ]);
     });
 

@@ -77,7 +77,7 @@ describe('a project made by `proapi new`', () => {
   it('lists its routes through the installed proapi binary', async () => {
     const output = await mustSucceed(proapiBin(), ['routes'], project);
     expect(output).toMatch(/^PATH +GATEWAY +HANDLER/m);
-    expect(output).toMatch(/^\/chat\/:room +ChatGateway +connect/m);
+    expect(output).toMatch(/^\/chat\/:room +ChatGateway +connect +RequireUsernameMiddleware$/m);
   }, MINUTE);
 
   it('gains a gateway with `proapi g gateway presence` whose spec passes', async () => {

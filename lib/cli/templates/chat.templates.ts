@@ -16,11 +16,43 @@ export class ChatMessage {
   };
 }
 
+export function requireUsernameMiddleware(): TemplateFile {
+  return {
+    path: 'middleware/require-username.middleware.ts',
+    content: `import type { WebSocketConnection } from 'proapi';
+import { WebSocketMiddleware, type MiddlewareNext } from 'proapi/middleware';
+
+/** What the chat keeps about each connection, in \`ws.userData\`. */
+export interface ChatUser {
+  username: string;
+}
+
+/**
+ * Runs before the upgrade: refuses a connection without \`?username=\` (HTTP 400), and keeps the
+ * name in \`ws.userData\` for the gateway.
+ */
+export class RequireUsernameMiddleware extends WebSocketMiddleware<ChatUser> {
+  handle(ws: WebSocketConnection<ChatUser>, next: MiddlewareNext) {
+    const username = ws.queryParams.get('username')?.trim();
+    if (!username) {
+      ws.deny(400, 'add ?username=<name> to the URL');
+      return;
+    }
+    ws.userData.username = username;
+    return next();
+  }
+}
+`,
+  };
+}
+
 export function chatGateway(): TemplateFile {
   return {
     path: 'gateways/chat.gateway.ts',
     content: `import { validate } from 'class-validator';
-import { OnConnect, Param, Query, WebSocket, type WebSocketConnection } from 'proapi';
+import { OnConnect, Param, WebSocket, type WebSocketConnection } from 'proapi';
+import { UseMiddleware } from 'proapi/middleware';
+import { RequireUsernameMiddleware, type ChatUser } from '../middleware/require-username.middleware';
 import { ChatMessage } from './chat-message.dto';
 
 /**
@@ -29,13 +61,11 @@ import { ChatMessage } from './chat-message.dto';
  * \`{ "type": "chat", "username": "ann", "text": "hello" }\`. Joins and leaves are announced.
  */
 @WebSocket('/chat/:room')
+@UseMiddleware(RequireUsernameMiddleware)
 export class ChatGateway {
   @OnConnect()
-  async connect(ws: WebSocketConnection, @Param('room') room: string, @Query('username') username?: string) {
-    if (!username) {
-      ws.deny(400, 'add ?username=<name> to the URL');
-      return;
-    }
+  async connect(ws: WebSocketConnection<ChatUser>, @Param('room') room: string) {
+    const { username } = ws.userData;
     await ws.accept();
     await ws.joinRoom(room);
     await ws.broadcastJson(room, { type: 'system', message: \`\${username} joined \${room}\` });
@@ -108,7 +138,7 @@ describe('ChatGateway', () => {
     expect(await ann.receiveJson()).toMatchObject({ type: 'chat', text: 'better' });
   });
 
-  it('refuses a connection without a username', async () => {
+  it('refuses a connection without a username (RequireUsernameMiddleware)', async () => {
     await expect(client.connect('/chat/lobby')).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -1,5 +1,5 @@
 import { appTs, mainTs } from './app.templates';
-import { chatGateway, chatGatewaySpec, chatMessageDto } from './chat.templates';
+import { chatGateway, chatGatewaySpec, chatMessageDto, requireUsernameMiddleware } from './chat.templates';
 import { gitignore, jestConfig, packageJson, tsconfigJson } from './config.templates';
 import { readme } from './readme.template';
 import type { ProjectTemplateOptions, TemplateFile } from './template-file';
@@ -15,6 +15,7 @@ export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
     appTs(),
     mainTs(),
     chatMessageDto(),
+    requireUsernameMiddleware(),
     chatGateway(),
     chatGatewaySpec(),
   ];
