@@ -13,13 +13,15 @@ npm test    # type-checks, then runs the specs in spec/
 \`\`\`
 
 Try it with any WebSocket client, e.g. \`npx wscat -c 'ws://127.0.0.1:8000/chat/lobby?username=ann'\`,
-then send \`{"text":"hello"}\`.
+open a second one with another username, and send \`{"type":"chat","text":"hello"}\`.
 
 ## Layout
 
 - \`app.ts\`: \`createApp()\` builds the app; \`main.ts\` runs it.
-- \`gateways/\`: one class per WebSocket route (\`chat.gateway.ts\`) and the message classes it validates
-  (\`chat-message.dto.ts\`).
+- \`gateways/\`: one class per WebSocket route (\`chat.gateway.ts\`: rooms and broadcasting) and the
+  message classes they validate (\`chat-message.dto.ts\`).
+- \`middleware/\`: code that runs before the upgrade (\`require-username.middleware.ts\` refuses
+  connections without \`?username=\`).
 - \`spec/\`: specs that talk to the app over real WebSockets with \`proapi/testing\`.
 
 ## More
