@@ -119,7 +119,8 @@ export class ProAPI {
         gatewayName: '(function)',
         handlerName: handler.name || 'anonymous',
         middlewares: [...middlewares],
-        handle: handler,
+        // userData starts empty for every connection; its type is the handler's to declare.
+        handle: handler as unknown as ConnectionHandler,
       },
     });
     return this;
@@ -153,7 +154,12 @@ export class ProAPI {
       logger.info({ method: 'WS', ...info }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}`);
     }
     for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
-    return this.adapter.listen(port, host);
+    try {
+      return await this.adapter.listen(port, host);
+    } catch (error) {
+      this.adapter = null; // so listen() can be tried again, e.g. on another port
+      throw error;
+    }
   }
 
   /** The port the app listens on (0 before `listen()`). */

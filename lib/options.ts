@@ -31,6 +31,8 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** Milliseconds `app.close()` waits for handlers to finish after closing their sockets. Default 5,000. */
   shutdownTimeoutMs: number;
+  /** Milliseconds a handler may take to accept or refuse; then the upgrade gets HTTP 408 (0: no limit). Default 10,000. */
+  acceptTimeoutMs: number;
   /** Longest room name in UTF-8 bytes; longer ones are an `InvalidRoomNameError`. Default 256. */
   maxRoomNameBytes: number;
 }
@@ -46,8 +48,8 @@ export interface ProAPIOptions extends Partial<ConnectionLimits> {
   websocketMiddlewares?: readonly Middleware[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of any shape may be registered
-export type GatewayClass = new (...args: any[]) => object;
+/** A gateway class; its constructor may take any arguments (a container supplies them). */
+export type GatewayClass = new (...args: never[]) => object;
 
 export interface ResolvedOptions extends ConnectionLimits {
   container: GatewayContainer | undefined;
@@ -63,6 +65,7 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   idleTimeoutSeconds: 120,
   maxConnections: 100_000,
   shutdownTimeoutMs: 5_000,
+  acceptTimeoutMs: 10_000,
   maxRoomNameBytes: 256,
 });
 
@@ -79,6 +82,16 @@ export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
       throw new TypeError(`option ${key} must be a non-negative ${typeof DEFAULT_LIMITS[key]}, got ${String(value)}`);
     }
     (resolved as unknown as Record<string, unknown>)[key] = value;
+  }
+  // uWS aborts the whole process for an idle timeout between 1 and 7 seconds.
+  if (resolved.idleTimeoutSeconds > 0 && resolved.idleTimeoutSeconds < 8) {
+    throw new RangeError(`option idleTimeoutSeconds must be 0 (off) or at least 8, got ${resolved.idleTimeoutSeconds}`);
+  }
+  if (resolved.sendHighWaterMark > resolved.maxBackpressure) {
+    throw new RangeError(
+      `option sendHighWaterMark (${resolved.sendHighWaterMark}) must not exceed maxBackpressure (${resolved.maxBackpressure}), ` +
+        'or sends would be dropped before they ever wait for drain',
+    );
   }
   return resolved;
 }

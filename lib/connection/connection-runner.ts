@@ -1,6 +1,7 @@
 import { CloseCode, WebSocketDisconnect, WebSocketProtocolError } from '../errors';
 import type { Logger } from '../logger';
 import type { Route } from '../routing/route';
+import { isSendableCloseCode } from './close-code';
 import type { WebSocketConnection } from './web-socket-connection';
 
 /**
@@ -44,8 +45,10 @@ export async function finishConnection(
     }
     return;
   }
-  if (failed && !(failure instanceof WebSocketDisconnect)) {
-    if (failure instanceof WebSocketProtocolError) {
+  // Quiet only when this connection's own peer left: a disconnect from another socket (say, an
+  // awaited send to someone else) escaping while this one is open is a handler bug.
+  if (failed && !(failure instanceof WebSocketDisconnect && ws.state === 'closed')) {
+    if (failure instanceof WebSocketProtocolError && isSendableCloseCode(failure.closeCode)) {
       logger.warn({ path: ws.path, code: failure.closeCode, reason: failure.message }, 'closing: bad message from client');
       if (ws.state === 'open') await ws.close(failure.closeCode, failure.message);
     } else {

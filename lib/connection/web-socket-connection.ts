@@ -10,6 +10,8 @@ import {
 } from '../errors';
 import { checkRoomName } from '../rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from '../rooms/room-payload';
+import { isSendableCloseCode } from './close-code';
+import { quietly, rejected } from './rejected';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from './transport';
 
 /** An inbound message: text frames arrive as `string`, binary frames as `Buffer`. */
@@ -85,7 +87,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   /** @internal What `accept()` without an argument answers (e.g. `bearer` after subprotocol auth). */
   defaultSubprotocol: string | undefined = undefined;
 
-  /** @internal Built by the adapter from a copied upgrade request. */
+  /** Built by ProAPI for each upgrade request; you never construct one yourself. */
   constructor(
     private readonly transport: ConnectionTransport,
     private readonly request: CopiedRequest,
@@ -99,11 +101,11 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
    */
   accept(subprotocol?: string): Promise<void> {
     if (this.connectionState === 'open') {
-      return Promise.reject(new WebSocketStateError('accept() was already called on this connection'));
+      return rejected(new WebSocketStateError('accept() was already called on this connection'));
     }
-    if (this.connectionState === 'closed') return Promise.reject(this.disconnectError());
+    if (this.connectionState === 'closed') return rejected(this.disconnectError());
     if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) {
-      return Promise.reject(
+      return rejected(
         new WebSocketStateError(
           `subprotocol "${subprotocol}" was not offered by the client ` +
             `(offered: ${this.requestedSubprotocols.join(', ') || 'none'})`,
@@ -113,17 +115,17 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     this.acceptedProtocol = subprotocol ?? this.defaultSubprotocol ?? '';
     this.transport.upgrade(this, this.acceptedProtocol);
     // uWS opened the socket synchronously inside upgrade(), unless the client had already gone.
-    return (this.connectionState as ConnectionState) === 'open' ? RESOLVED : Promise.reject(this.disconnectError());
+    return (this.connectionState as ConnectionState) === 'open' ? RESOLVED : rejected(this.disconnectError());
   }
 
   /**
    * Closes the connection. Before `accept()` it refuses the upgrade with HTTP 403 instead.
-   * @param code - 1000 (normal), 1001, 1003, 1007–1011, or an application code 3000–4999.
+   * @param code - 1000 (normal), 1001, 1003, 1007–1014, or an application code 3000–4999.
    * @param reason - at most 123 bytes of UTF-8; longer reasons are cut.
    */
   close(code: number = CloseCode.NORMAL, reason = ''): Promise<void> {
     if (!isSendableCloseCode(code)) {
-      throw new RangeError(`close code ${code} cannot be sent; use 1000, 1001, 1003, 1007-1011 or 3000-4999`);
+      return rejected(new RangeError(`close code ${code} cannot be sent; use 1000, 1001, 1003, 1007-1014 or 3000-4999`));
     }
     if (this.connectionState === 'connecting') {
       this.deny(403, reason || 'connection refused');
@@ -135,6 +137,9 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /** Refuses the upgrade with an HTTP status (e.g. 401) and a plain-text body. Only before `accept()`. */
   deny(status: number, body: string = STATUS_CODES[status] ?? ''): void {
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`deny() takes an HTTP error status (400-599), got ${status}`);
+    }
     if (this.connectionState === 'open') {
       throw new WebSocketStateError('deny() is only possible before accept(); use close(code, reason) instead');
     }
@@ -197,11 +202,11 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
       try {
         return Promise.resolve(convert(kind, message));
       } catch (error) {
-        return Promise.reject(error);
+        return rejected(error);
       }
     }
     if (this.connectionState !== 'open') {
-      return Promise.reject(
+      return rejected(
         this.connectionState === 'connecting'
           ? new WebSocketStateError('cannot receive before the connection is accepted. Did you forget to call accept()?')
           : this.disconnectError(),
@@ -225,18 +230,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
    * ends the loop; any other close rejects with `WebSocketDisconnect`.
    */
   [Symbol.asyncIterator](): AsyncIterator<InboundMessage> {
-    return {
-      next: () =>
-        this.receive().then(
-          (value) => ({ value, done: false }),
-          (error: unknown) => {
-            if (error instanceof WebSocketDisconnect && NORMAL_CLOSE_CODES.has(error.code)) {
-              return { value: undefined, done: true };
-            }
-            throw error;
-          },
-        ),
-    };
+    return { next: () => this.receive().then(toIteratorResult, endOnNormalClose) };
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -252,7 +246,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   /** Sends `JSON.stringify(data)` as a text frame. */
   sendJson(data: unknown): Promise<void> {
     const text = JSON.stringify(data);
-    if (text === undefined) return Promise.reject(new TypeError('sendJson() got a value JSON cannot represent'));
+    if (text === undefined) return rejected(new TypeError('sendJson() got a value JSON cannot represent'));
     return this.sendFrame(text, false);
   }
 
@@ -264,7 +258,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   private sendFrame(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): Promise<void> {
     const socket = this.socket;
     if (socket === null) {
-      return Promise.reject(
+      return rejected(
         this.connectionState === 'connecting'
           ? new WebSocketStateError('cannot send before the connection is accepted. Did you forget to call accept()?')
           : this.disconnectError(),
@@ -273,11 +267,11 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const status = this.transport.send(socket, data, isBinary);
     if (this.sendObserver !== null && status !== 2) this.sendObserver.sent(data, isBinary);
     if (status === 1) return RESOLVED;
-    if (this.socket === null) return Promise.reject(this.disconnectError());
+    if (this.socket === null) return rejected(this.disconnectError());
     const buffered = this.transport.bufferedAmount(socket);
-    if (status === 2) return Promise.reject(new WebSocketBackpressureError(buffered));
+    if (status === 2) return rejected(new WebSocketBackpressureError(buffered));
     if (buffered <= this.transport.options.sendHighWaterMark) return RESOLVED;
-    return new Promise((resolve, reject) => (this.drainWaiters ??= []).push({ resolve, reject }));
+    return quietly(new Promise((resolve, reject) => (this.drainWaiters ??= []).push({ resolve, reject })));
   }
 
   /** Bytes waiting in the socket's send buffer (0 once closed). */
@@ -300,8 +294,8 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
    */
   joinRoom(room: string): Promise<void> {
     const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
-    if (invalid !== null) return Promise.reject(invalid);
-    if (this.socket === null) return Promise.reject(this.notOpenError('join a room'));
+    if (invalid !== null) return rejected(invalid);
+    if (this.socket === null) return rejected(this.notOpenError('join a room'));
     this.transport.subscribe(this.socket, room);
     return RESOLVED;
   }
@@ -312,7 +306,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
    */
   leaveRoom(room: string): Promise<void> {
     const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
-    if (invalid !== null) return Promise.reject(invalid);
+    if (invalid !== null) return rejected(invalid);
     if (this.socket !== null) this.transport.unsubscribe(this.socket, room);
     return RESOLVED;
   }
@@ -325,7 +319,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   /** How many connections of this app are in `room`, this one included if it is in it. */
   getRoomSize(room: string): Promise<number> {
     const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
-    if (invalid !== null) return Promise.reject(invalid);
+    if (invalid !== null) return rejected(invalid);
     return Promise.resolve(this.transport.numSubscribers(room));
   }
 
@@ -368,13 +362,13 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   private publishJsonToRoom(room: string, data: unknown, exclude: SocketRef | null): Promise<void> {
     const text = toJsonText(data);
-    return typeof text === 'string' ? this.publishToRoom(room, text, false, exclude) : Promise.reject(text);
+    return typeof text === 'string' ? this.publishToRoom(room, text, false, exclude) : rejected(text);
   }
 
   private publishToRoom(room: string, data: RoomPayload, isBinary: boolean, exclude: SocketRef | null): Promise<void> {
     const { options } = this.transport;
     const refused = checkRoomName(room, options.maxRoomNameBytes) ?? checkPayloadSize(data, options.maxPayloadLength);
-    if (refused !== null) return Promise.reject(refused);
+    if (refused !== null) return rejected(refused);
     this.transport.publish(room, data, isBinary, exclude);
     return RESOLVED;
   }
@@ -435,7 +429,10 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return this.transport.serverPort;
   }
 
-  /** Your per-connection state; typed by the `TUserData` parameter. */
+  /**
+   * Your per-connection state, typed by the `TUserData` parameter. It starts as `{}`: declare
+   * fields that are not set yet as optional (`{ user?: User }`), or assign a whole object.
+   */
   get userData(): TUserData {
     return (this.userDataValue ??= {} as TUserData);
   }
@@ -496,17 +493,18 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     this.connectionState = 'closed';
     this.socket = null;
     this.closeInfo = info;
-    const error = this.disconnectError();
     const waiters = this.waiters;
     this.waiters = null;
+    const drainWaiters = this.drainWaiters;
+    this.drainWaiters = null;
+    // An Error captures a stack: build it only when a receive or a send is waiting.
+    const error = waiters?.length || drainWaiters?.length ? this.disconnectError() : null;
     if (waiters) {
       for (const waiter of waiters) {
         if (waiter.timer) clearTimeout(waiter.timer);
         waiter.reject(error);
       }
     }
-    const drainWaiters = this.drainWaiters;
-    this.drainWaiters = null;
     if (drainWaiters) for (const waiter of drainWaiters) waiter.reject(error);
     const closeWaiters = this.closeWaiters;
     this.closeWaiters = null;
@@ -529,6 +527,15 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const index = waiters ? waiters.indexOf(waiter) : -1;
     if (index >= 0) waiters!.splice(index, 1);
   }
+}
+
+function toIteratorResult(value: InboundMessage): IteratorResult<InboundMessage> {
+  return { value, done: false };
+}
+
+function endOnNormalClose(error: unknown): IteratorResult<InboundMessage> {
+  if (error instanceof WebSocketDisconnect && NORMAL_CLOSE_CODES.has(error.code)) return { value: undefined, done: true };
+  throw error;
 }
 
 function settle(waiter: Waiter, message: InboundMessage): void {
@@ -573,11 +580,6 @@ function buildHeaderMap(pairs: readonly string[]): ReadonlyMap<string, string> {
   return map;
 }
 
-function isSendableCloseCode(code: number): boolean {
-  return (
-    code === 1000 || code === 1001 || code === 1003 || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999)
-  );
-}
 
 function truncateUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;

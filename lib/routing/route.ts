@@ -3,8 +3,9 @@ import type { Middleware } from '../middleware/web-socket-middleware';
 import type { CompiledPath } from './path-pattern';
 
 /** What runs for each connection on a route: it owns the connection until it settles. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers choose their own userData type
-export type ConnectionHandler<TUserData extends object = any> = (ws: WebSocketConnection<TUserData>) => unknown;
+export type ConnectionHandler<TUserData extends object = Record<string, unknown>> = (
+  ws: WebSocketConnection<TUserData>,
+) => unknown;
 
 /** One row of the route table, built once at boot. */
 export interface Route {
