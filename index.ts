@@ -8,9 +8,14 @@ export {
   type InboundMessage,
   type ConnectionState,
   type ReceiveOptions,
+  type ReceiveJsonOptions,
   type CloseInfo,
 } from './lib/connection/web-socket-connection';
 export * from './lib/errors';
+export { WsException, WebSocketValidationError, type ValidationDetail } from './lib/messages/message-errors';
+export type { MessageOptions, MessageErrorCode } from './lib/messages/message-options';
+export type { DtoClass } from './lib/messages/dto-validator';
+export type { GatewayOptions } from './lib/metadata/records';
 export { type Logger, type LogFn, silentLogger } from './lib/logger';
 export type { ConnectionHandler, RouteInfo } from './lib/routing/route';
 export type { HttpHandler, HttpReply, HttpRequestInfo } from './lib/http-route';

@@ -1,3 +1,5 @@
 export { WebSocket } from './web-socket.decorator';
 export { OnConnect } from './on-connect.decorator';
-export { Param, Query, Header, Conn } from './param.decorators';
+export { OnMessage } from './on-message.decorator';
+export { OnDisconnect } from './on-disconnect.decorator';
+export { Param, Query, Header, Conn, Message, User } from './param.decorators';

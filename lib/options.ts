@@ -23,6 +23,10 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** Milliseconds `app.close()` waits for handlers to finish after closing their sockets. Default 5,000. */
   shutdownTimeoutMs: number;
+  /** Deepest nesting of objects/arrays `receiveJson()` and `@OnMessage` accept. Default 32. */
+  maxJsonDepth: number;
+  /** Longest JSON text (UTF-16 code units) `receiveJson()` and `@OnMessage` parse. Default 1 MiB. */
+  maxJsonLength: number;
 }
 
 export interface ProAPIOptions extends Partial<ConnectionLimits> {
@@ -51,6 +55,8 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   idleTimeoutSeconds: 120,
   maxConnections: 100_000,
   shutdownTimeoutMs: 5_000,
+  maxJsonDepth: 32,
+  maxJsonLength: 1024 * 1024,
 });
 
 export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
