@@ -53,7 +53,7 @@ export function compileMessageGateway(parts: MessageGatewayParts): { handle: Con
   const onConnect = parts.connect && compileHook(parts, parts.connect, 'connect');
   const onDisconnect = parts.disconnect && compileHook(parts, parts.disconnect, 'disconnect');
   const connectName = parts.connect ? `${className}.${String(parts.connect.propertyKey)}` : '';
-  const types = [...handlers.keys()].join(', ');
+  const types = [...handlers.keys()].sort().join(', ');
   return {
     handle: messageLifecycle(dispatcher, onConnect, onDisconnect, connectName, className),
     handlerName: parts.connect ? `${String(parts.connect.propertyKey)} + @OnMessage(${types})` : `@OnMessage(${types})`,

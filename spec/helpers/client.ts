@@ -63,10 +63,14 @@ export function connect(url: string, options: ClientOptions & { protocols?: stri
   return withTimeout(
     new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
-      socket.once('unexpected-response', (_req, res) => {
+      socket.once('unexpected-response', (req, res) => {
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => reject(new UpgradeRefused(res.statusCode ?? 0, body)));
+        res.on('end', () => {
+          // The server keeps the HTTP connection alive; drop it so no socket outlives the spec.
+          req.socket?.destroy();
+          reject(new UpgradeRefused(res.statusCode ?? 0, body));
+        });
       });
       socket.once('error', reject);
     }),
