@@ -34,9 +34,11 @@ export class ProAPI {
   private readonly instances = new Map<GatewayClass, object>();
   private adapter: UwsAdapter | null = null;
   private table: readonly Route[] | null = null;
+  private removeSignalHandlers: (() => void) | undefined;
 
   constructor(options: ProAPIOptions = {}) {
     this.options = resolveOptions(options);
+    UwsAdapter.checkNativeBinary(this.options.logger);
     for (const gateway of options.gateways ?? []) this.register(gateway);
   }
 
@@ -91,8 +93,9 @@ export class ProAPI {
     this.adapter = new UwsAdapter(this.options, (ws, route) => runConnection(ws, route, logger));
     this.adapter.mount(table, this.httpRoutes);
     for (const route of table) {
-      logger.info(describeRoute(route), `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}`);
+      logger.info({ method: 'WS', ...describeRoute(route) }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}`);
     }
+    for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     return this.adapter.listen(port, host);
   }
 
@@ -103,6 +106,8 @@ export class ProAPI {
 
   /** Stops listening, closes every connection with 1001 and waits for handlers to finish. */
   async close(): Promise<void> {
+    this.removeSignalHandlers?.();
+    this.removeSignalHandlers = undefined;
     await this.adapter?.close();
   }
 
@@ -118,13 +123,9 @@ export class ProAPI {
     const port = await this.listen(options.port ?? Number(process.env.PORT ?? 8000), options.host ?? process.env.HOST ?? '0.0.0.0');
     const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
     console.log(`listening on ws://${host}:${port}`);
-    const shutdown = (): void => {
-      process.off('SIGINT', shutdown);
-      process.off('SIGTERM', shutdown);
-      void this.close();
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    const shutdown = (): void => void this.close();
+    process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
+    this.removeSignalHandlers = () => process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
     return port;
   }
 

@@ -7,7 +7,10 @@ export interface GatewayContainer {
 
 /** Limits and transport settings. Every limit has a default; each can be changed here. */
 export interface ConnectionLimits {
-  /** Largest inbound message in bytes; larger ones close the socket with 1009. Default 1 MiB. */
+  /**
+   * Largest inbound message in bytes; larger ones close the socket with 1009. Default 1 MiB.
+   * (Beyond twice this size uWS v20.30 drops the TCP connection without a close frame: 1006.)
+   */
   maxPayloadLength: number;
   /** Inbound messages waiting for a receive, per connection; one more closes with 1008. Default 1024. */
   maxQueuedMessages: number;

@@ -22,6 +22,8 @@ interface PendingUpgrade {
   aborted: boolean;
 }
 
+let nativeChecked = false;
+
 export type ConnectionRunner = (ws: WebSocketConnection, route: Route) => Promise<void>;
 
 /**
@@ -51,24 +53,36 @@ export class UwsAdapter implements ConnectionTransport {
   constructor(
     readonly options: ResolvedOptions,
     private readonly runner: ConnectionRunner,
-  ) {
-    warnIfNotNative(uWS, options.logger);
+  ) {}
+
+  /** Warns (once per process) when uWS runs on its slow pure-JS fallback. */
+  static checkNativeBinary(logger: ResolvedOptions['logger']): void {
+    if (nativeChecked) return;
+    nativeChecked = true;
+    warnIfNotNative(uWS, logger);
   }
 
   mount(routes: readonly Route[], httpRoutes: readonly HttpRoute[]): void {
     const { options } = this;
     for (const route of routes) {
       this.app.ws<SocketData>(route.compiled.pattern, {
-        maxPayloadLength: options.maxPayloadLength,
+        // uWS cuts an over-limit frame without a close frame (1006). Letting it buffer up to twice
+        // the limit lets ProAPI answer anything in between with a proper 1009.
+        maxPayloadLength: Math.max(options.maxPayloadLength * 2, options.maxPayloadLength + 64 * 1024),
         maxBackpressure: options.maxBackpressure,
         closeOnBackpressureLimit: options.closeOnBackpressureLimit ? 1 : 0,
         idleTimeout: options.idleTimeoutSeconds,
         sendPingsAutomatically: true,
         upgrade: (res, req, context) => this.onUpgrade(route, res, req, context),
         open: (ws) => ws.getUserData().conn.onTransportOpen(ws as unknown as SocketRef),
-        message: (ws, message, isBinary) =>
+        message: (ws, message, isBinary) => {
+          if (message.byteLength > options.maxPayloadLength) {
+            this.rejectOversized(ws, message.byteLength);
+            return;
+          }
           // uWS reuses `message`'s memory after this callback returns: decode or copy it now.
-          ws.getUserData().conn.onTransportMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message)),
+          ws.getUserData().conn.onTransportMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message));
+        },
         drain: (ws) => ws.getUserData().conn.onTransportDrain(),
         close: (ws, code, message) => {
           // After this callback the uWS socket is gone; the connection drops its reference now.
@@ -118,6 +132,13 @@ export class UwsAdapter implements ConnectionTransport {
       if (conn.state === 'connecting') conn.deny(503, 'server shutting down');
       else void conn.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
+    await this.waitForHandlers();
+    // Last, so the 1001 close frames above are flushed first: this also drops idle HTTP keep-alive
+    // sockets, which would otherwise keep the process alive.
+    (this.app as unknown as { close(): void }).close();
+  }
+
+  private async waitForHandlers(): Promise<void> {
     if (this.running.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -200,6 +221,15 @@ export class UwsAdapter implements ConnectionTransport {
     const run = this.runner(conn, route);
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
+  }
+
+  private rejectOversized(ws: uWS.WebSocket<SocketData>, size: number): void {
+    const conn = ws.getUserData().conn;
+    this.options.logger.warn(
+      { path: conn.path, size, limit: this.options.maxPayloadLength },
+      'inbound message over maxPayloadLength; closing with 1009',
+    );
+    ws.end(CloseCode.MESSAGE_TOO_BIG, 'message too big');
   }
 
   private takePending(conn: WebSocketConnection<object>): PendingUpgrade | undefined {

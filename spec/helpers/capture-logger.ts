@@ -1,19 +1,19 @@
 import type { Logger } from '../../index';
 
-export interface LogLine {
+export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
-  fields: Record<string, unknown>;
   message: string;
+  fields: Record<string, unknown>;
 }
 
-/** A logger that keeps its lines, for specs that assert something was logged. */
-export function captureLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: LogLine['level']) =>
+/** A Logger that keeps every entry, so specs can assert what was logged. */
+export function captureLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const log =
+    (level: LogEntry['level']) =>
     (fieldsOrMessage: object | string, message?: string): void => {
-      if (typeof fieldsOrMessage === 'string') lines.push({ level, fields: {}, message: fieldsOrMessage });
-      else lines.push({ level, fields: fieldsOrMessage as Record<string, unknown>, message: message ?? '' });
+      if (typeof fieldsOrMessage === 'string') entries.push({ level, message: fieldsOrMessage, fields: {} });
+      else entries.push({ level, message: message ?? '', fields: fieldsOrMessage as Record<string, unknown> });
     };
-  return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, lines };
+  return { entries, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

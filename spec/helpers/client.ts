@@ -64,11 +64,11 @@ export function connect(url: string, options: ClientOptions & { protocols?: stri
     new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
       socket.once('unexpected-response', (req, res) => {
+        const tcp = req.socket; // detached from `res` by the time it ends
         let body = '';
         res.on('data', (chunk: Buffer) => (body += chunk.toString()));
         res.on('end', () => {
-          // The server keeps the HTTP connection alive; drop it so no socket outlives the spec.
-          req.socket?.destroy();
+          tcp?.destroy(); // ws leaves a refused request's keep-alive socket open otherwise
           reject(new UpgradeRefused(res.statusCode ?? 0, body));
         });
       });

@@ -59,7 +59,7 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
   let client: TestSocket | undefined;
   const log = captureLogger();
   const start = async (gateway: new () => object): Promise<StartedApp> =>
-    (server = await startApp({ logger: log.logger, gateways: [gateway] }));
+    (server = await startApp({ logger: log, gateways: [gateway] }));
   const openAndPing = async (app: StartedApp): Promise<TestSocket> => {
     client = await connect(app.url('/room/lobby'));
     client.send(JSON.stringify({ type: 'ping' }));
@@ -186,7 +186,7 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     (await connect(app.url('/fragile'))).close();
     await withTimeout(called.promise, 5000, '@OnDisconnect');
     // The hook threw synchronously, so its error was logged before `called` settled for us.
-    expect(log.lines).toContainEqual(expect.objectContaining({ level: 'error', message: '@OnDisconnect() threw' }));
+    expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', message: '@OnDisconnect() threw' }));
     client = await connect(app.url('/fragile'));
     client.send(JSON.stringify({ type: 'ping' }));
     expect(await client.nextJson()).toEqual({ type: 'ping', data: 'pong' });

@@ -133,7 +133,7 @@ describe('@OnMessage dispatch over a real server', () => {
 
   beforeAll(async () => {
     server = await startApp({
-      logger: log.logger,
+      logger: log,
       gateways: [ChatGateway, LenientGateway, EventGateway, StrictGateway],
     });
   });
@@ -266,7 +266,7 @@ describe('@OnMessage dispatch over a real server', () => {
   it('answers a throwing handler with internal, logs it, and keeps the connection', async () => {
     const client = await open('/chat/lobby');
     expect(await ask(client, { type: 'boom', id: 3 })).toEqual({ type: 'error', error: 'internal', id: 3, message: 'internal error' });
-    expect(log.lines).toContainEqual(
+    expect(log.entries).toContainEqual(
       expect.objectContaining({ level: 'error', fields: expect.objectContaining({ handler: 'ChatGateway.boom', type: 'boom' }) }),
     );
     expect(await ask(client, { type: 'unserializable', id: 4 })).toEqual({ type: 'error', error: 'internal', id: 4, message: 'internal error' });

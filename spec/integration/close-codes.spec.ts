@@ -1,0 +1,153 @@
+import {
+  ReceiveTimeoutError,
+  WebSocketDisconnect,
+  WebSocketJsonError,
+  WebSocketMessageTypeError,
+  type InboundMessage,
+} from '../../index';
+import { startApp, type StartedApp } from '../helpers/app';
+import { captureLogger } from '../helpers/capture-logger';
+import { connect, deferred } from '../helpers/client';
+
+describe('close codes after accept', () => {
+  const logger = captureLogger();
+  let server: StartedApp;
+  const disconnect = deferred<WebSocketDisconnect>();
+  const iterated = deferred<InboundMessage[]>();
+  const caught = deferred<string>();
+  const sendAfterClose = deferred<unknown>();
+  const timedOut = deferred<number>();
+
+  beforeAll(async () => {
+    server = await startApp({ logger, maxQueuedMessages: 4, maxPayloadLength: 1024 }, (app) => {
+      app.websocket('/text', async (ws) => {
+        await ws.accept();
+        for (;;) await ws.sendText(await ws.receiveText());
+      });
+      app.websocket('/json', async (ws) => {
+        await ws.accept();
+        for (;;) await ws.sendJson(await ws.receiveJson());
+      });
+      app.websocket('/bytes', async (ws) => {
+        await ws.accept();
+        try {
+          await ws.receiveBytes();
+        } catch (error) {
+          caught.resolve((error as Error).name);
+        }
+        await ws.sendBytes(await ws.receiveBytes());
+      });
+      app.websocket('/idle', async (ws) => {
+        await ws.accept();
+        await ws.waitForClose();
+      });
+      app.websocket('/crash', async (ws) => {
+        await ws.accept();
+        await ws.receiveText();
+        throw new Error('handler bug');
+      });
+      app.websocket('/peer-close', async (ws) => {
+        await ws.accept();
+        try {
+          await ws.receiveText();
+        } catch (error) {
+          disconnect.resolve(error as WebSocketDisconnect);
+        }
+        sendAfterClose.resolve(await ws.sendText('too late').catch((e: unknown) => e));
+      });
+      app.websocket('/iterate', async (ws) => {
+        await ws.accept();
+        const seen: InboundMessage[] = [];
+        for await (const message of ws) seen.push(message);
+        iterated.resolve(seen);
+      });
+      app.websocket('/timeout', async (ws) => {
+        await ws.accept();
+        const started = Date.now();
+        const error = await ws.receiveText({ timeout: 50 }).catch((e: unknown) => e);
+        if (error instanceof ReceiveTimeoutError) timedOut.resolve(Date.now() - started);
+        await ws.sendText(`still open: ${await ws.receiveText()}`);
+      });
+    });
+  });
+  afterAll(() => server.app.close());
+
+  it('1003 when a binary frame arrives where text was expected; others unaffected', async () => {
+    const bystander = await connect(server.url('/text'));
+    const client = await connect(server.url('/text'));
+    client.send(Buffer.from([1, 2, 3]));
+    expect(await client.waitClose()).toEqual({ code: 1003, reason: new WebSocketMessageTypeError('text', 'binary').message });
+    bystander.send('still here');
+    expect(await bystander.nextText()).toBe('still here');
+    bystander.close();
+  });
+
+  it('a wrong kind is a typed error the handler can catch', async () => {
+    const client = await connect(server.url('/bytes'));
+    client.send('text, not bytes');
+    expect(await caught.promise).toBe('WebSocketMessageTypeError');
+    client.send(Buffer.from([9]));
+    expect([...((await client.next()).data as Buffer)]).toEqual([9]);
+    client.close();
+  });
+
+  it('1007 on invalid JSON', async () => {
+    const client = await connect(server.url('/json'));
+    client.send('{"ok":true}');
+    expect(await client.nextJson()).toEqual({ ok: true });
+    client.send('{not json');
+    const closed = await client.waitClose();
+    expect(closed.code).toBe(1007);
+    expect(closed.reason).toMatch(/^message is not valid JSON/);
+    expect(new WebSocketJsonError('x').closeCode).toBe(1007);
+  });
+
+  it('1008 when the inbound queue overflows, with a log line', async () => {
+    const client = await connect(server.url('/idle'));
+    for (let i = 0; i < 5; i++) client.send(`m${i}`);
+    expect(await client.waitClose()).toEqual({ code: 1008, reason: 'message queue overflow' });
+    expect(logger.entries.some((e) => e.level === 'warn' && /queue overflow/.test(e.message))).toBe(true);
+  });
+
+  it('1009 when a message is over maxPayloadLength', async () => {
+    const client = await connect(server.url('/text'));
+    client.send('x'.repeat(1500));
+    expect(await client.waitClose()).toEqual({ code: 1009, reason: 'message too big' });
+  });
+
+  it('1011 when the handler throws after accept, with the stack logged', async () => {
+    const client = await connect(server.url('/crash'));
+    client.send('go');
+    expect(await client.waitClose()).toEqual({ code: 1011, reason: 'internal error' });
+    const entry = logger.entries.find((e) => e.level === 'error' && (e.fields.err as Error)?.message === 'handler bug');
+    expect((entry?.fields.err as Error).stack).toContain('close-codes.spec');
+  });
+
+  it("a peer's close rejects a pending receive with WebSocketDisconnect carrying code and reason", async () => {
+    const client = await connect(server.url('/peer-close'));
+    client.close(4001, 'leaving now');
+    const error = await disconnect.promise;
+    expect(error).toBeInstanceOf(WebSocketDisconnect);
+    expect([error.code, error.reason]).toEqual([4001, 'leaving now']);
+    const sendError = await sendAfterClose.promise;
+    expect(sendError).toBeInstanceOf(WebSocketDisconnect);
+    expect((sendError as WebSocketDisconnect).code).toBe(4001);
+  });
+
+  it('for await ends cleanly on a normal close, after the queued messages', async () => {
+    const client = await connect(server.url('/iterate'));
+    client.send('a');
+    client.send(Buffer.from('b'));
+    client.close(1000);
+    const seen = await iterated.promise;
+    expect(seen).toEqual(['a', Buffer.from('b')]);
+  });
+
+  it('a receive timeout rejects with ReceiveTimeoutError and keeps the connection', async () => {
+    const client = await connect(server.url('/timeout'));
+    expect(await timedOut.promise).toBeGreaterThanOrEqual(45);
+    client.send('yes');
+    expect(await client.nextText()).toBe('still open: yes');
+    client.close();
+  });
+});

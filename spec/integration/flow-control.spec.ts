@@ -1,0 +1,71 @@
+import type { Socket } from 'node:net';
+import { startApp, type StartedApp } from '../helpers/app';
+import { connect, deferred } from '../helpers/client';
+
+describe('flow control and concurrency', () => {
+  let server: StartedApp;
+  const highWaterMark = 128 * 1024;
+  const chunk = Buffer.alloc(16 * 1024, 7);
+  const total = 2000; // 32 MiB in all: far more than the socket buffers can absorb
+  const blocked = deferred<number>();
+  const done = deferred<{ maxBuffered: number; sent: number }>();
+
+  beforeAll(async () => {
+    server = await startApp({ sendHighWaterMark: highWaterMark, maxBackpressure: 64 * 1024 * 1024 }, (app) => {
+      app.websocket('/producer', async (ws) => {
+        await ws.accept();
+        let maxBuffered = 0;
+        for (let sent = 0; sent < total; sent++) {
+          const handedOver = ws.sendBytes(chunk);
+          maxBuffered = Math.max(maxBuffered, ws.bufferedAmount);
+          if (ws.bufferedAmount > highWaterMark) blocked.resolve(sent);
+          await handedOver;
+        }
+        done.resolve({ maxBuffered, sent: total });
+        await ws.receive();
+      });
+      app.websocket('/echo', async (ws) => {
+        await ws.accept();
+        for await (const message of ws) await ws.sendText(message as string);
+      });
+    });
+  });
+  afterAll(() => server.app.close());
+
+  it('a handler sending in a loop to a slow reader waits for drain instead of buffering without bound', async () => {
+    const client = await connect(server.url('/producer'));
+    const tcp = (client.socket as unknown as { _socket: Socket })._socket;
+    tcp.pause();
+    // The producer blocks once the kernel buffers are full and uWS holds more than the mark.
+    const blockedAfter = await blocked.promise;
+    expect(blockedAfter).toBeLessThan(total);
+    tcp.resume();
+    const result = await done.promise;
+    // Memory stays within one message of the high-water mark however much the handler produces.
+    expect(result.maxBuffered).toBeLessThanOrEqual(highWaterMark + chunk.length);
+    expect(result.sent).toBe(total);
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (client.messages.length < total) return;
+        client.socket.off('message', check);
+        resolve();
+      };
+      client.socket.on('message', check);
+      check();
+    });
+    expect(client.messages).toHaveLength(total);
+    client.close();
+  });
+
+  it('200 concurrent clients echo 100 messages each with nothing lost or reordered', async () => {
+    const clients = await Promise.all(Array.from({ length: 200 }, () => connect(server.url('/echo'))));
+    await Promise.all(
+      clients.map(async (client, c) => {
+        for (let i = 0; i < 100; i++) client.send(`${c}:${i}`);
+        for (let i = 0; i < 100; i++) expect(await client.nextText()).toBe(`${c}:${i}`);
+        client.close();
+      }),
+    );
+    await Promise.all(clients.map((client) => client.waitClose()));
+  });
+});
