@@ -49,7 +49,7 @@ export class DtoValidator<T extends object = object> {
       // Errors are flattened into details; keeping the target would only retain the message.
       validationError: { target: false, value: false, ...validation.validationError },
     };
-    this.isAsync = hasAsyncConstraints(dto, new Set());
+    this.isAsync = isAsyncDto(dto);
   }
 
   /** Whether validation would reject every message: no decorators while `forbidUnknownValues` is on. */
@@ -106,6 +106,15 @@ export function flattenValidationErrors(
 
 function hasValidationMetadata(dto: DtoClass): boolean {
   return getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length > 0;
+}
+
+const asyncDtos = new WeakMap<DtoClass, boolean>();
+
+/** Whether validating `dto` needs class-validator's async `validate()`; computed once per class. */
+function isAsyncDto(dto: DtoClass): boolean {
+  let isAsync = asyncDtos.get(dto);
+  if (isAsync === undefined) asyncDtos.set(dto, (isAsync = hasAsyncConstraints(dto, new Set())));
+  return isAsync;
 }
 
 function hasAsyncConstraints(dto: DtoClass, seen: Set<DtoClass>): boolean {
