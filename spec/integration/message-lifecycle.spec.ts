@@ -170,6 +170,21 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     expect(await client.nextJson()).toEqual({ type: 'ping', id: 2, data: 'pong ann (loaded)' });
   });
 
+  it('closes with 1008 when messages pile up behind a slow handler past maxQueuedMessages', async () => {
+    const gate = deferred();
+    @WebSocket('/slow')
+    class SlowGateway {
+      @OnMessage('work', null) work() {
+        return gate.promise;
+      }
+    }
+    server = await startApp({ logger: log, gateways: [SlowGateway], maxQueuedMessages: 2 });
+    client = await connect(server.url('/slow'));
+    for (let i = 0; i < 4; i++) client.send(JSON.stringify({ type: 'work', id: i }));
+    expect(await client.waitClose()).toEqual({ code: 1008, reason: 'message queue overflow' });
+    gate.resolve();
+  });
+
   it('logs an @OnDisconnect that throws and keeps serving', async () => {
     const called = deferred();
     @WebSocket('/fragile')

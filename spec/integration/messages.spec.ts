@@ -62,6 +62,13 @@ class ChatGateway {
   @OnMessage('silent', null)
   silent() {}
 
+  @OnMessage('login', null)
+  async login(ws: WebSocketConnection) {
+    // A handler may take a follow-up message itself; dispatch waits until it returns.
+    const answer = await ws.receiveJson<{ code: string }>({ timeout: 5000 });
+    return `code ${answer.code}`;
+  }
+
   @OnMessage('whoami', null)
   whoami(@User() user: { name: string }, @Conn() ws: WebSocketConnection) {
     return { user, path: ws.path };
@@ -305,6 +312,15 @@ describe('@OnMessage dispatch over a real server', () => {
     // The echo waited behind the slow handler (else its reply would come first); silent sent nothing.
     expect(await client.nextJson()).toEqual({ type: 'slow', id: 2, data: 'slow done' });
     expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 3 });
+  });
+
+  it('lets a handler receive a follow-up message itself', async () => {
+    const client = await open('/chat/lobby');
+    client.send(JSON.stringify({ type: 'login', id: 1 }));
+    client.send(JSON.stringify({ code: '1234' }));
+    client.send(JSON.stringify({ type: 'echo', id: 2 }));
+    expect(await client.nextJson()).toEqual({ type: 'login', id: 1, data: 'code 1234' });
+    expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 2 });
   });
 
   it('uses the configured discriminator and id fields in replies and errors', async () => {
