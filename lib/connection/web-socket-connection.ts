@@ -99,6 +99,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   /** The sink is busy with a message (or not started): new messages queue. */
   private sinkHeld = false;
   private sinkRelease: (() => void) | null = null;
+  private sinkFailure: ((error: unknown) => void) | null = null;
 
   /** @internal Built by the adapter from a copied upgrade request. */
   constructor(
@@ -407,8 +408,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   attachSink(sink: MessageSink): void {
     this.sink = sink;
     this.sinkHeld = true;
-    // One closure per connection, so waiting for an async handler allocates none per message.
+    // Per connection, not per message: waiting for an async handler allocates no closure.
     this.sinkRelease = () => this.releaseSink();
+    this.sinkFailure = (error) => {
+      this.sinkFailed(error);
+      this.releaseSink();
+    };
   }
 
   /** @internal Lets the sink take messages: the queued ones first, in order. */
@@ -421,11 +426,23 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   }
 
   private deliver(message: InboundMessage): void {
-    const pending = (this.sink as MessageSink).onMessage(this as WebSocketConnection, message);
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = (this.sink as MessageSink).onMessage(this as WebSocketConnection, message);
+    } catch (error) {
+      // Sinks answer every failure themselves; this is a bug, and it must not reach uWS's callback.
+      this.sinkFailed(error);
+      return;
+    }
     if (pending !== undefined) {
       this.sinkHeld = true;
-      void pending.then(this.sinkRelease);
+      void pending.then(this.sinkRelease, this.sinkFailure);
     }
+  }
+
+  private sinkFailed(error: unknown): void {
+    this.transport.options.logger.error({ err: error, path: this.path }, 'message dispatch failed; closing with 1011');
+    if (this.connectionState === 'open') void this.close(CloseCode.INTERNAL_ERROR, 'internal error');
   }
 
   /** @internal A message arrived; text already decoded, binary already copied out of uWS memory. */

@@ -182,8 +182,17 @@ export class MessageDispatcher implements MessageSink {
     if (id !== undefined) frame[this.idField] = id;
     frame.message = message;
     if (extra !== undefined) Object.assign(frame, extra);
-    const sending = send(ws, JSON.stringify(frame));
     const logger = ws.settings.logger;
+    let text: string;
+    try {
+      text = JSON.stringify(frame);
+    } catch (error) {
+      // Only a WsException's `data` can fail here (a cycle, a BigInt).
+      logger.error({ err: error, path: ws.path, error: code }, 'error reply could not be serialized; sent without its data');
+      delete frame.data;
+      text = JSON.stringify(frame);
+    }
+    const sending = send(ws, text);
     if (closeCode === 0) {
       logger.debug({ path: ws.path, error: code, reason: message }, 'answered a message with an error');
       return sending;

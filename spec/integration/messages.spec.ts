@@ -84,6 +84,11 @@ class ChatGateway {
     throw new WsException('room_full', 'the room is full', { limit: 2 });
   }
 
+  @OnMessage('reject-badly', null)
+  rejectBadly() {
+    throw new WsException('odd', 'data that JSON cannot hold', { n: 1n });
+  }
+
   @OnMessage('unserializable', null)
   unserializable() {
     return 10n;
@@ -299,6 +304,12 @@ describe('@OnMessage dispatch over a real server', () => {
       id: 9,
       message: 'the room is full',
       data: { limit: 2 },
+    });
+    expect(await ask(client, { type: 'reject-badly', id: 10 })).toEqual({
+      type: 'error',
+      error: 'odd',
+      id: 10,
+      message: 'data that JSON cannot hold',
     });
   });
 
