@@ -3,6 +3,7 @@ import uWS from 'uWebSockets.js';
 import { CloseCode } from '../errors';
 import type { HttpReply, HttpRoute } from '../http-route';
 import type { ResolvedOptions } from '../options';
+import { pathTail } from '../routing/path-pattern';
 import type { Route } from '../routing/route';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from '../connection/transport';
 import { WebSocketConnection } from '../connection/web-socket-connection';
@@ -269,10 +270,10 @@ export class UwsAdapter implements ConnectionTransport {
 
 function copyRequest(route: Route, req: uWS.HttpRequest, res: uWS.HttpResponse): CopiedRequest {
   const path = req.getUrl();
-  const { paramNames, wildcardPrefixLength } = route.compiled;
+  const { paramNames, wildcardSegment } = route.compiled;
   const params: Record<string, string> = {};
   for (let i = 0; i < paramNames.length; i++) params[paramNames[i]] = decodeSegment(req.getParameter(i));
-  if (wildcardPrefixLength >= 0) params['*'] = decodeSegment(path.slice(wildcardPrefixLength));
+  if (wildcardSegment >= 0) params['*'] = decodeSegment(pathTail(path, wildcardSegment));
   const headerPairs: string[] = [];
   req.forEach((key, value) => headerPairs.push(key, value));
   return {

@@ -83,7 +83,7 @@ function resolverFor(record: ParamRecord, compiled: CompiledPath, where: string,
     case 'user':
       return (ws) => (ws.userData as { user?: unknown }).user;
     case 'param':
-      if (!compiled.paramNames.includes(name) && !(name === '*' && compiled.wildcardPrefixLength >= 0)) {
+      if (!compiled.paramNames.includes(name) && !(name === '*' && compiled.wildcardSegment >= 0)) {
         throw new RouteDefinitionError(
           `${where}: @Param('${name}') is not in path "${compiled.pattern}" ` +
             `(its parameters: ${compiled.paramNames.join(', ') || 'none'})`,

@@ -4,8 +4,8 @@ export interface CompiledPath {
   readonly pattern: string;
   /** Parameter names in the order `req.getParameter(i)` returns them. */
   readonly paramNames: readonly string[];
-  /** For a trailing `*`: the length of the URL prefix before it, so the tail can be sliced off. */
-  readonly wildcardPrefixLength: number;
+  /** For a trailing `*`: how many segments come before it (-1 without one), so the tail can be cut off. */
+  readonly wildcardSegment: number;
   /** The pattern with names erased, so `/a/:x` and `/a/:y` are seen as the same route. */
   readonly shape: string;
 }
@@ -16,17 +16,17 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Compiles `/chat/:room` or `/files/*`; returns an error message instead of throwing. */
 export function compilePath(path: string): CompiledPath | string {
   if (typeof path !== 'string' || !path.startsWith('/')) return `path ${JSON.stringify(path)} must start with "/"`;
-  if (path === '/') return { pattern: '/', paramNames: [], wildcardPrefixLength: -1, shape: '/' };
+  if (path === '/') return { pattern: '/', paramNames: [], wildcardSegment: -1, shape: '/' };
   if (path.endsWith('/')) return `path "${path}" must not end with "/"`;
   const segments = path.slice(1).split('/');
   const paramNames: string[] = [];
   const shape: string[] = [];
-  let wildcardPrefixLength = -1;
+  let wildcardSegment = -1;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
     if (segment === '*') {
       if (i !== segments.length - 1) return `path "${path}": "*" is only allowed as the last segment`;
-      wildcardPrefixLength = path.length - 1;
+      wildcardSegment = i;
       shape.push('*');
     } else if (segment.startsWith(':')) {
       const name = segment.slice(1);
@@ -40,5 +40,15 @@ export function compilePath(path: string): CompiledPath | string {
       shape.push(segment);
     }
   }
-  return { pattern: path, paramNames, wildcardPrefixLength, shape: '/' + shape.join('/') };
+  return { pattern: path, paramNames, wildcardSegment, shape: '/' + shape.join('/') };
+}
+
+/** The part of a URL path after its first `segments` segments: `/u/42/docs/a.md`, 2 → `docs/a.md`. */
+export function pathTail(path: string, segments: number): string {
+  let index = 0;
+  for (let n = 0; n <= segments; n++) {
+    index = path.indexOf('/', index) + 1;
+    if (index === 0) return '';
+  }
+  return path.slice(index);
 }

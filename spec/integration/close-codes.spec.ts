@@ -7,7 +7,7 @@ import {
 } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred } from '../helpers/client';
+import { connect, deferred, withTimeout } from '../helpers/client';
 
 describe('close codes after accept', () => {
   const logger = captureLogger();
@@ -85,7 +85,7 @@ describe('close codes after accept', () => {
   it('a wrong kind is a typed error the handler can catch', async () => {
     const client = await connect(server.url('/bytes'));
     client.send('text, not bytes');
-    expect(await caught.promise).toBe('WebSocketMessageTypeError');
+    expect(await withTimeout(caught.promise, 5000, 'the handler to catch the wrong-kind error')).toBe('WebSocketMessageTypeError');
     client.send(Buffer.from([9]));
     expect([...((await client.next()).data as Buffer)]).toEqual([9]);
     client.close();
@@ -126,10 +126,10 @@ describe('close codes after accept', () => {
   it("a peer's close rejects a pending receive with WebSocketDisconnect carrying code and reason", async () => {
     const client = await connect(server.url('/peer-close'));
     client.close(4001, 'leaving now');
-    const error = await disconnect.promise;
+    const error = await withTimeout(disconnect.promise, 5000, 'the pending receive to reject');
     expect(error).toBeInstanceOf(WebSocketDisconnect);
     expect([error.code, error.reason]).toEqual([4001, 'leaving now']);
-    const sendError = await sendAfterClose.promise;
+    const sendError = await withTimeout(sendAfterClose.promise, 5000, 'the send after close to settle');
     expect(sendError).toBeInstanceOf(WebSocketDisconnect);
     expect((sendError as WebSocketDisconnect).code).toBe(4001);
   });
@@ -139,13 +139,13 @@ describe('close codes after accept', () => {
     client.send('a');
     client.send(Buffer.from('b'));
     client.close(1000);
-    const seen = await iterated.promise;
+    const seen = await withTimeout(iterated.promise, 5000, 'the for-await loop to end');
     expect(seen).toEqual(['a', Buffer.from('b')]);
   });
 
   it('a receive timeout rejects with ReceiveTimeoutError and keeps the connection', async () => {
     const client = await connect(server.url('/timeout'));
-    expect(await timedOut.promise).toBeGreaterThanOrEqual(45);
+    expect(await withTimeout(timedOut.promise, 5000, 'the receive to time out')).toBeGreaterThanOrEqual(45);
     client.send('yes');
     expect(await client.nextText()).toBe('still open: yes');
     client.close();

@@ -57,6 +57,10 @@ describe('connection properties match what the client sent', () => {
         await ws.accept();
         await ws.sendText(ws.params['*']);
       });
+      app.websocket('/users/:id/*', async (ws) => {
+        await ws.accept();
+        await ws.sendJson(ws.params);
+      });
       app.websocket('/strict', async (ws) => {
         const error = await ws.accept('not-offered').catch((e: Error) => e.message);
         await ws.accept('a');
@@ -107,5 +111,8 @@ describe('connection properties match what the client sent', () => {
     const client = await connect(server.url('/files/docs/readme.md'));
     expect(await client.nextText()).toBe('docs/readme.md');
     await client.waitClose();
+    const afterParam = await connect(server.url('/users/12345/docs/readme.md'));
+    expect(await afterParam.nextJson()).toEqual({ id: '12345', '*': 'docs/readme.md' });
+    await afterParam.waitClose();
   });
 });

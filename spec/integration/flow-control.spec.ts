@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect, deferred } from '../helpers/client';
+import { connect, deferred, withTimeout } from '../helpers/client';
 
 describe('flow control and concurrency', () => {
   let server: StartedApp;
@@ -37,10 +37,10 @@ describe('flow control and concurrency', () => {
     const tcp = (client.socket as unknown as { _socket: Socket })._socket;
     tcp.pause();
     // The producer blocks once the kernel buffers are full and uWS holds more than the mark.
-    const blockedAfter = await blocked.promise;
+    const blockedAfter = await withTimeout(blocked.promise, 10_000, 'the producer to block on backpressure');
     expect(blockedAfter).toBeLessThan(total);
     tcp.resume();
-    const result = await done.promise;
+    const result = await withTimeout(done.promise, 20_000, 'the producer to finish after the reader resumed');
     // Memory stays within one message of the high-water mark however much the handler produces.
     expect(result.maxBuffered).toBeLessThanOrEqual(highWaterMark + chunk.length);
     expect(result.sent).toBe(total);

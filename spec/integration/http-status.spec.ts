@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, upgradeStatus, UpgradeRefused } from '../helpers/client';
+import { connect, deferred, upgradeStatus, UpgradeRefused, withTimeout } from '../helpers/client';
 
 function plainGet(port: number, path: string): Promise<{ status: number; upgrade?: string }> {
   return new Promise((resolve, reject) => {
@@ -87,13 +87,16 @@ describe('HTTP answers before the upgrade', () => {
       });
       app.websocket('/fine', (ws) => ws.accept());
     });
-    const socket = new (await import('ws')).default(local.url('/slow'));
-    socket.on('error', () => undefined);
-    await reached.promise;
-    socket.terminate();
-    expect(await finished.promise).toBe('WebSocketDisconnect');
-    const client = await connect(local.url('/fine'));
-    expect((await client.waitClose()).code).toBe(1000);
-    await local.app.close();
+    try {
+      const socket = new (await import('ws')).default(local.url('/slow'));
+      socket.on('error', () => undefined);
+      await withTimeout(reached.promise, 5000, 'the handler to start');
+      socket.terminate();
+      expect(await withTimeout(finished.promise, 5000, 'accept() after the abort to settle')).toBe('WebSocketDisconnect');
+      const client = await connect(local.url('/fine'));
+      expect((await client.waitClose()).code).toBe(1000);
+    } finally {
+      await local.app.close();
+    }
   });
 });

@@ -1,15 +1,22 @@
-import { compilePath } from '../../lib/routing/path-pattern';
+import { compilePath, pathTail } from '../../lib/routing/path-pattern';
 
 describe('compilePath', () => {
   it('compiles parameters in order and a trailing wildcard', () => {
     expect(compilePath('/chat/:room/users/:user')).toEqual({
       pattern: '/chat/:room/users/:user',
       paramNames: ['room', 'user'],
-      wildcardPrefixLength: -1,
+      wildcardSegment: -1,
       shape: '/chat/:/users/:',
     });
-    expect(compilePath('/files/*')).toMatchObject({ paramNames: [], wildcardPrefixLength: '/files/'.length });
+    expect(compilePath('/files/*')).toMatchObject({ paramNames: [], wildcardSegment: 1 });
+    expect(compilePath('/u/:id/*')).toMatchObject({ paramNames: ['id'], wildcardSegment: 2 });
     expect(compilePath('/')).toMatchObject({ pattern: '/', paramNames: [] });
+  });
+
+  it('cuts the wildcard tail after the right number of segments', () => {
+    expect(pathTail('/u/12345/docs/readme.md', 2)).toBe('docs/readme.md');
+    expect(pathTail('/u/1/a', 2)).toBe('a');
+    expect(pathTail('/files', 1)).toBe('');
   });
 
   it.each([
