@@ -36,6 +36,8 @@ export class MessageDispatcher implements MessageSink {
   private readonly idField: string;
   /** `,"id":`, serialized once. */
   private readonly idHead: string;
+  /** For messages without a discriminator field (option `defaultType`). */
+  private readonly defaultHandler: CompiledMessageHandler | undefined;
 
   constructor(
     private readonly handlers: ReadonlyMap<string, CompiledMessageHandler>,
@@ -44,6 +46,7 @@ export class MessageDispatcher implements MessageSink {
     this.discriminator = options.discriminator;
     this.idField = options.idField;
     this.idHead = `,${JSON.stringify(options.idField)}:`;
+    this.defaultHandler = options.defaultType === undefined ? undefined : handlers.get(options.defaultType);
   }
 
   onMessage(ws: WebSocketConnection, message: InboundMessage): Pending {
@@ -67,7 +70,8 @@ export class MessageDispatcher implements MessageSink {
       ]);
     }
     const type = fields[this.discriminator];
-    const handler = typeof type === 'string' ? this.handlers.get(type) : undefined;
+    const handler =
+      typeof type === 'string' ? this.handlers.get(type) : type === undefined ? this.defaultHandler : undefined;
     if (handler === undefined) return this.unknownType(ws, id, type);
 
     const payload = payloadOf(fields, this.discriminator, this.idField);

@@ -49,6 +49,11 @@ export function compileMessageGateway(parts: MessageGatewayParts): { handle: Con
     }
     handlers.set(compiled.type, compiled);
   }
+  if (options.defaultType !== undefined && !handlers.has(options.defaultType)) {
+    throw new RouteDefinitionError(
+      `${className}: option defaultType is "${options.defaultType}", but no @OnMessage('${options.defaultType}') handles it`,
+    );
+  }
   const dispatcher = new MessageDispatcher(handlers, options);
   const onConnect = parts.connect && compileHook(parts, parts.connect, 'connect');
   const onDisconnect = parts.disconnect && compileHook(parts, parts.disconnect, 'disconnect');

@@ -16,6 +16,11 @@ export interface MessageOptions {
   /** The field holding the optional request id that replies echo. Default `'id'`. */
   idField?: string;
   /**
+   * The type of messages that have no discriminator field, e.g. for a protocol that predates
+   * message types. Default: none, such messages are answered with `unknown_type`.
+   */
+  defaultType?: string;
+  /**
    * class-validator options, over the defaults `{ whitelist: true, forbidNonWhitelisted: true,
    * forbidUnknownValues: true }`. `{ forbidNonWhitelisted: false }` strips unknown properties
    * instead of rejecting the message.
@@ -36,6 +41,7 @@ export interface MessageOptions {
 export interface ResolvedMessageOptions {
   readonly discriminator: string;
   readonly idField: string;
+  readonly defaultType: string | undefined;
   readonly validation: ValidatorOptions;
   readonly transform: ClassTransformOptions | undefined;
   readonly closeOn: ReadonlySet<MessageErrorCode>;
@@ -66,6 +72,7 @@ export function resolveMessageOptions(options: MessageOptions, where: string): R
   return {
     discriminator,
     idField,
+    defaultType: options.defaultType,
     validation: options.validation ?? {},
     transform: options.transform,
     closeOn: new Set(closeOn),

@@ -108,7 +108,7 @@ class LenientGateway {
   }
 }
 
-@WebSocket('/events', { discriminator: 'event', idField: 'ref' })
+@WebSocket('/events', { discriminator: 'event', idField: 'ref', defaultType: 'chat' })
 class EventGateway {
   @OnMessage('chat', ChatMessage)
   chat(@Message() msg: ChatMessage) {
@@ -334,9 +334,11 @@ describe('@OnMessage dispatch over a real server', () => {
     expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 2 });
   });
 
-  it('uses the configured discriminator and id fields in replies and errors', async () => {
+  it('uses the configured discriminator, id field and default type in replies and errors', async () => {
     const client = await open('/events');
     expect(await ask(client, { event: 'chat', ref: 'r1', text: 'hey' })).toEqual({ event: 'chat', ref: 'r1', data: 'HEY' });
+    // defaultType: a message without the discriminator field is a "chat".
+    expect(await ask(client, { ref: 'r2', text: 'ho' })).toEqual({ event: 'chat', ref: 'r2', data: 'HO' });
     expect(await ask(client, { event: 'nope', ref: 2 })).toEqual({
       event: 'error',
       error: 'unknown_type',

@@ -200,6 +200,14 @@ describe('message gateways are checked at boot', () => {
       @OnMessage('ping', null) ping() {}
     }
     expect(bootError(ReservedField)).toMatch(/option discriminator cannot be "data"/);
+
+    @WebSocket('/opts3', { defaultType: 'chat' })
+    class UnhandledDefault {
+      @OnMessage('ping', null) ping() {}
+    }
+    expect(bootError(UnhandledDefault)).toBe(
+      `UnhandledDefault: option defaultType is "chat", but no @OnMessage('chat') handles it`,
+    );
   });
 });
 
