@@ -65,7 +65,7 @@ export class MessageDispatcher implements MessageSink {
     const fields = parsed as Record<string, unknown>;
     const id = fields[this.idField];
     if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') {
-      return this.invalid(ws, undefined, 'invalid request id', [
+      return this.invalid(ws, undefined, 'request id', [
         { property: this.idField, constraints: { isRequestId: `${this.idField} must be a string or a number` } },
       ]);
     }
@@ -84,7 +84,7 @@ export class MessageDispatcher implements MessageSink {
       return this.handlerFailed(ws, handler, id, error);
     }
     if (checked instanceof Promise) return this.runAfterValidation(ws, handler, id, checked);
-    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `invalid "${handler.type}" message`, checked.details);
+    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `"${handler.type}" message`, checked.details);
     return this.run(ws, handler, id, checked);
   }
 
@@ -113,7 +113,7 @@ export class MessageDispatcher implements MessageSink {
       return;
     }
     if (checked instanceof ValidationFailure) {
-      await this.invalid(ws, id, `invalid "${handler.type}" message`, checked.details);
+      await this.invalid(ws, id, `"${handler.type}" message`, checked.details);
     } else {
       await this.run(ws, handler, id, checked);
     }
@@ -165,8 +165,11 @@ export class MessageDispatcher implements MessageSink {
     return this.fail(ws, 'unknown_type', id, reason, CloseCode.POLICY_VIOLATION);
   }
 
-  private invalid(ws: WebSocketConnection, id: unknown, message: string, details: readonly ValidationDetail[]): Pending {
-    return this.fail(ws, 'validation', id, message, CloseCode.INVALID_PAYLOAD, { details });
+  /** `what` names the invalid thing; the message adds the first problem, for clients that only show text. */
+  private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[]): Pending {
+    const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
+    const more = details.length > 1 ? ` (and ${details.length - 1} more, see details)` : '';
+    return this.fail(ws, 'validation', id, `invalid ${what}: ${first}${more}`, CloseCode.INVALID_PAYLOAD, { details });
   }
 
   /** Answers a failure of kind `code`; closes afterwards with `closeCode` if the gateway asked to. */

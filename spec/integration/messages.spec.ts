@@ -180,7 +180,7 @@ describe('@OnMessage dispatch over a real server', () => {
       type: 'error',
       error: 'validation',
       id: 2,
-      message: 'invalid "chat" message',
+      message: 'invalid "chat" message: name must be shorter than or equal to 10 characters',
       details: [{ property: 'author.name', constraints: { maxLength: 'name must be shorter than or equal to 10 characters' } }],
     });
   });
@@ -191,7 +191,7 @@ describe('@OnMessage dispatch over a real server', () => {
       type: 'error',
       error: 'validation',
       id: 'v',
-      message: 'invalid "chat" message',
+      message: 'invalid "chat" message: property extra should not exist (and 2 more, see details)',
       details: [
         { property: 'extra', constraints: { whitelistValidation: 'property extra should not exist' } },
         { property: 'text', constraints: { isLength: 'text must be longer than or equal to 1 characters' } },
@@ -270,7 +270,7 @@ describe('@OnMessage dispatch over a real server', () => {
     expect(await ask(client, { type: 'echo', id: { x: 1 } })).toEqual({
       type: 'error',
       error: 'validation',
-      message: 'invalid request id',
+      message: 'invalid request id: id must be a string or a number',
       details: [{ property: 'id', constraints: { isRequestId: 'id must be a string or a number' } }],
     });
   });
