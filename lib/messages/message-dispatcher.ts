@@ -1,8 +1,9 @@
 import { SENT, type InboundMessage, type MessageSink, type WebSocketConnection } from '../connection/web-socket-connection';
-import { CloseCode, WebSocketDisconnect, type WebSocketJsonError } from '../errors';
+import { CloseCode, WebSocketDisconnect, WebSocketJsonError, WebSocketProtocolError } from '../errors';
 import type { Invoker } from '../routing/param-resolvers';
 import { ValidationFailure, type DtoValidator } from './dto-validator';
-import { WsException, type ValidationDetail } from './message-errors';
+import { closeForEscapedError } from './close-on-error';
+import { WebSocketValidationError, WsException, type ValidationDetail } from './message-errors';
 import type { MessageErrorCode, ResolvedMessageOptions } from './message-options';
 import { parseJsonSafely } from './safe-json';
 
@@ -150,6 +151,16 @@ export class MessageDispatcher implements MessageSink {
   private handlerFailed(ws: WebSocketConnection, handler: CompiledMessageHandler, id: unknown, error: unknown): Pending {
     if (error instanceof WsException) {
       return this.answer(ws, error.code, id, error.message, error.data === undefined ? undefined : { data: error.data }, 0);
+    }
+    // Bad client data met by the handler itself (e.g. a follow-up `receiveJson(Dto)`) is answered
+    // like the same failure at dispatch; other protocol errors close as in loop-style handlers.
+    if (error instanceof WebSocketValidationError) return this.invalid(ws, id, error.dto, error.details);
+    if (error instanceof WebSocketJsonError) {
+      return this.fail(ws, 'invalid_json', id, error.detail, CloseCode.INVALID_PAYLOAD);
+    }
+    if (error instanceof WebSocketProtocolError || error instanceof WebSocketDisconnect) {
+      closeForEscapedError(ws, error, handler.name);
+      return undefined;
     }
     const logger = ws.settings.logger;
     logger.error({ err: error, path: ws.path, handler: handler.name, type: handler.type }, 'message handler threw; answered error "internal"');

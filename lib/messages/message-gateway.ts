@@ -1,9 +1,10 @@
-import { CloseCode, RouteDefinitionError } from '../errors';
+import { RouteDefinitionError } from '../errors';
 import { readOwnRecords } from '../metadata/metadata-store';
 import { MetadataKey, type HandlerRecord, type MessageRecord } from '../metadata/records';
 import { buildResolvers, compileInvoker, methodOf, type HandlerKind, type Invoker } from '../routing/param-resolvers';
 import type { CompiledPath } from '../routing/path-pattern';
 import type { ConnectionHandler } from '../routing/route';
+import { closeForEscapedError } from './close-on-error';
 import { DtoValidator } from './dto-validator';
 import { MessageDispatcher, type CompiledMessageHandler } from './message-dispatcher';
 import { resolveMessageOptions, type MessageOptions, type ResolvedMessageOptions } from './message-options';
@@ -131,8 +132,7 @@ function messageLifecycle(
         await onConnect(ws);
       } catch (error) {
         if (!ws.wasOpened) throw error; // the runner answers the upgrade with HTTP 500
-        ws.settings.logger.error({ err: error, path: ws.path, handler: connectName }, '@OnConnect() threw after accept(); closing with 1011');
-        if (ws.state === 'open') await ws.close(CloseCode.INTERNAL_ERROR, 'internal error');
+        closeForEscapedError(ws, error, connectName);
       }
     }
     if (ws.state === 'connecting') await ws.accept();

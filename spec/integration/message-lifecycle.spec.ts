@@ -6,6 +6,7 @@ import {
   Param,
   User,
   WebSocket,
+  WebSocketMessageTypeError,
   type WebSocketConnection,
 } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
@@ -152,6 +153,18 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     await disconnected();
     await app.app.close();
     expect(calls).toEqual(once(1011, 'internal error'));
+  });
+
+  it('closes with the error code of bad client data escaping @OnConnect after accept()', async () => {
+    const { LifecycleGateway, calls, disconnected } = lifecycleGateway(async (ws) => {
+      await ws.accept();
+      throw new WebSocketMessageTypeError('text', 'binary');
+    });
+    const app = await start(LifecycleGateway);
+    client = await connect(app.url('/room/lobby'));
+    expect(await client.waitClose()).toEqual({ code: 1003, reason: 'expected a text message but received a binary message' });
+    await disconnected();
+    expect(calls).toEqual([expect.objectContaining({ code: 1003 })]);
   });
 
   it('holds messages back until an async @OnConnect has finished', async () => {

@@ -26,6 +26,10 @@ class ChatMessage {
   @IsOptional() @ValidateNested() @Type(() => Author) author?: Author;
 }
 
+class LoginCode {
+  @IsString() @Length(4, 4) code!: string;
+}
+
 let slowGate = deferred();
 
 @WebSocket('/chat/:room')
@@ -65,7 +69,7 @@ class ChatGateway {
   @OnMessage('login', null)
   async login(ws: WebSocketConnection) {
     // A handler may take a follow-up message itself; dispatch waits until it returns.
-    const answer = await ws.receiveJson<{ code: string }>({ timeout: 5000 });
+    const answer = await ws.receiveJson(LoginCode, { timeout: 5000 });
     return `code ${answer.code}`;
   }
 
@@ -325,13 +329,28 @@ describe('@OnMessage dispatch over a real server', () => {
     expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 3 });
   });
 
-  it('lets a handler receive a follow-up message itself', async () => {
+  it('lets a handler receive a follow-up message itself, answering bad ones', async () => {
     const client = await open('/chat/lobby');
     client.send(JSON.stringify({ type: 'login', id: 1 }));
     client.send(JSON.stringify({ code: '1234' }));
     client.send(JSON.stringify({ type: 'echo', id: 2 }));
     expect(await client.nextJson()).toEqual({ type: 'login', id: 1, data: 'code 1234' });
     expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 2 });
+
+    // Bad follow-ups are answered like bad messages, or close as in loop-style handlers.
+    client.send(JSON.stringify({ type: 'login', id: 3 }));
+    client.send(JSON.stringify({ code: '1' }));
+    const tooShort = 'code must be longer than or equal to 4 characters';
+    expect(await client.nextJson()).toEqual({
+      type: 'error',
+      error: 'validation',
+      id: 3,
+      message: `invalid LoginCode: ${tooShort}`,
+      details: [{ property: 'code', constraints: { isLength: tooShort } }],
+    });
+    client.send(JSON.stringify({ type: 'login', id: 4 }));
+    client.send(Buffer.from([1]));
+    expect((await client.waitClose()).code).toBe(1003);
   });
 
   it('uses the configured discriminator, id field and default type in replies and errors', async () => {
