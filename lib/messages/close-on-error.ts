@@ -10,7 +10,8 @@ export function closeForEscapedError(ws: WebSocketConnection, error: unknown, wh
   if (error instanceof WebSocketDisconnect) return;
   const { logger } = ws.settings;
   if (error instanceof WebSocketProtocolError) {
-    logger.warn({ path: ws.path, handler: where, code: error.closeCode, reason: error.message }, 'closing: bad message from client');
+    const fields = { path: ws.path, handler: where, code: error.closeCode, reason: error.message };
+    logger.warn(fields, 'closing: bad message from client');
     if (ws.state === 'open') void ws.close(error.closeCode, error.message);
   } else {
     logger.error({ err: error, path: ws.path, handler: where }, 'handler threw; closing with 1011');

@@ -52,7 +52,8 @@ export class MessageDispatcher implements MessageSink {
 
   onMessage(ws: WebSocketConnection, message: InboundMessage): Pending {
     if (typeof message !== 'string') {
-      return this.fail(ws, 'invalid_json', undefined, 'binary frames are not accepted: send a JSON object as text', CloseCode.UNSUPPORTED_DATA);
+      const reason = 'binary frames are not accepted: send a JSON object as text';
+      return this.fail(ws, 'invalid_json', undefined, reason, CloseCode.UNSUPPORTED_DATA);
     }
     let parsed: unknown;
     try {
@@ -61,7 +62,8 @@ export class MessageDispatcher implements MessageSink {
       return this.fail(ws, 'invalid_json', undefined, (error as WebSocketJsonError).detail, CloseCode.INVALID_PAYLOAD);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return this.fail(ws, 'unknown_type', undefined, `expected a JSON object with a "${this.discriminator}" field`, CloseCode.POLICY_VIOLATION);
+      const reason = `expected a JSON object with a "${this.discriminator}" field`;
+      return this.fail(ws, 'unknown_type', undefined, reason, CloseCode.POLICY_VIOLATION);
     }
     const fields = parsed as Record<string, unknown>;
     const id = fields[this.idField];
@@ -162,8 +164,8 @@ export class MessageDispatcher implements MessageSink {
       closeForEscapedError(ws, error, handler.name);
       return undefined;
     }
-    const logger = ws.settings.logger;
-    logger.error({ err: error, path: ws.path, handler: handler.name, type: handler.type }, 'message handler threw; answered error "internal"');
+    const fields = { err: error, path: ws.path, handler: handler.name, type: handler.type };
+    ws.settings.logger.error(fields, 'message handler threw; answered error "internal"');
     const details = this.options.exposeErrors ? { details: describeError(error) } : undefined;
     return this.fail(ws, 'internal', id, 'internal error', CloseCode.INTERNAL_ERROR, details);
   }
@@ -195,7 +197,14 @@ export class MessageDispatcher implements MessageSink {
     return this.answer(ws, code, id, message, extra, this.options.closeOn.has(code) ? closeCode : 0);
   }
 
-  private answer(ws: WebSocketConnection, code: string, id: unknown, message: string, extra: object | undefined, closeCode: number): Pending {
+  private answer(
+    ws: WebSocketConnection,
+    code: string,
+    id: unknown,
+    message: string,
+    extra: object | undefined,
+    closeCode: number,
+  ): Pending {
     const frame: Record<string, unknown> = { [this.discriminator]: 'error', error: code };
     if (id !== undefined) frame[this.idField] = id;
     frame.message = message;
@@ -206,7 +215,7 @@ export class MessageDispatcher implements MessageSink {
       text = JSON.stringify(frame);
     } catch (error) {
       // Only a WsException's `data` can fail here (a cycle, a BigInt).
-      logger.error({ err: error, path: ws.path, error: code }, 'error reply could not be serialized; sent without its data');
+      logger.error({ err: error, path: ws.path, error: code }, 'error reply could not be serialized; sent without data');
       delete frame.data;
       text = JSON.stringify(frame);
     }

@@ -52,7 +52,8 @@ export function compileMessageGateway(parts: MessageGatewayParts): { handle: Con
   }
   if (options.defaultType !== undefined && !handlers.has(options.defaultType)) {
     throw new RouteDefinitionError(
-      `${className}: option defaultType is "${options.defaultType}", but no @OnMessage('${options.defaultType}') handles it`,
+      `${className}: option defaultType is "${options.defaultType}", ` +
+        `but no @OnMessage('${options.defaultType}') handles it`,
     );
   }
   const dispatcher = new MessageDispatcher(handlers, options);
@@ -74,7 +75,9 @@ function compileMessageHandler(
   const { type, dto, propertyKey } = record;
   const name = `${parts.className}.${String(propertyKey)}`;
   if (typeof type !== 'string' || type === '') {
-    throw new RouteDefinitionError(`${name}: @OnMessage() needs the message type as a non-empty string, got ${String(type)}`);
+    throw new RouteDefinitionError(
+      `${name}: @OnMessage() needs the message type as a non-empty string, got ${String(type)}`,
+    );
   }
   if (dto === undefined) {
     throw new RouteDefinitionError(
@@ -83,7 +86,9 @@ function compileMessageHandler(
     );
   }
   if (dto !== null && typeof dto !== 'function') {
-    throw new RouteDefinitionError(`${name}: the second argument of @OnMessage('${type}', ...) must be a DTO class or null`);
+    throw new RouteDefinitionError(
+      `${name}: the second argument of @OnMessage('${type}', ...) must be a DTO class or null`,
+    );
   }
   let validator: DtoValidator | null = null;
   if (dto !== null) {
@@ -91,7 +96,8 @@ function compileMessageHandler(
     if (validator.rejectsEverything) {
       throw new RouteDefinitionError(
         `${name}: ${dto.name} has no class-validator decorators, so forbidUnknownValues rejects every "${type}" ` +
-          `message. Decorate its properties (e.g. @IsString()), or use @OnMessage('${type}', null) for messages without fields`,
+          'message. Decorate its properties (e.g. @IsString()), ' +
+          `or use @OnMessage('${type}', null) for messages without fields`,
       );
     }
   }
@@ -108,8 +114,10 @@ function compileMessageHandler(
 
 function compileHook(parts: MessageGatewayParts, record: HandlerRecord, kind: HandlerKind): Invoker {
   const name = `${parts.className}.${String(record.propertyKey)}`;
-  const method = methodOf(parts.instance, record.propertyKey, kind === 'connect' ? '@OnConnect()' : '@OnDisconnect()', name);
-  return compileInvoker(parts.instance, method, buildResolvers(parts.instance, record.propertyKey, method, parts.compiled, name, kind));
+  const decorator = kind === 'connect' ? '@OnConnect()' : '@OnDisconnect()';
+  const method = methodOf(parts.instance, record.propertyKey, decorator, name);
+  const resolvers = buildResolvers(parts.instance, record.propertyKey, method, parts.compiled, name, kind);
+  return compileInvoker(parts.instance, method, resolvers);
 }
 
 /**
