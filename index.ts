@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-export { ProAPI, type RunOptions } from './lib/app';
+export { ProAPI, type RunOptions, type WebSocketRouteOptions } from './lib/app';
 export type { ProAPIOptions, ConnectionLimits, GatewayContainer, GatewayClass } from './lib/options';
 export { DEFAULT_LIMITS } from './lib/options';
 export {
@@ -16,6 +16,15 @@ export { WsException, WebSocketValidationError, type ValidationDetail } from './
 export type { MessageOptions, MessageErrorCode } from './lib/messages/message-options';
 export type { DtoClass } from './lib/messages/dto-validator';
 export type { GatewayOptions } from './lib/metadata/records';
+export {
+  WebSocketMiddleware,
+  type Middleware,
+  type MiddlewareClass,
+  type MiddlewareFunction,
+  type MiddlewareLogger,
+  type MiddlewareNext,
+  type MessageNext,
+} from './lib/middleware/web-socket-middleware';
 export { type Logger, type LogFn, silentLogger } from './lib/logger';
 export type { ConnectionHandler, RouteInfo } from './lib/routing/route';
 export type { HttpHandler, HttpReply, HttpRequestInfo } from './lib/http-route';

@@ -1,5 +1,28 @@
 /**
- * `proapi/middleware`: WebSocket middleware (Auth, RateLimit, Logging, custom).
- * Reserved entry point; the middleware issue fills it.
+ * `proapi/middleware`: WebSocket middleware — the built-ins (Auth, RateLimit, Logging) and the
+ * base class for your own.
+ * @example
+ * import { AuthMiddleware, LoggingMiddleware } from 'proapi/middleware';
+ * app.websocketMiddlewares = [new LoggingMiddleware()];
+ * app.websocket('/secure', handler, { middlewares: [new AuthMiddleware(authenticate)] });
  */
-export {};
+export {
+  WebSocketMiddleware,
+  type Middleware,
+  type MiddlewareClass,
+  type MiddlewareFunction,
+  type MiddlewareLogger,
+  type MiddlewareNext,
+  type MessageNext,
+} from './lib/middleware/web-socket-middleware';
+export { UseMiddleware } from './decorators/use-middleware.decorator';
+export {
+  AuthMiddleware,
+  BEARER_SUBPROTOCOL,
+  type AuthOptions,
+  type Authenticate,
+  type TokenSource,
+} from './lib/middleware/auth.middleware';
+export { RateLimitMiddleware, type RateLimitOptions, type RateLimitCallback } from './lib/middleware/rate-limit.middleware';
+export { LoggingMiddleware, type LoggingOptions } from './lib/middleware/logging.middleware';
+export { DEFAULT_REDACTED_NAMES } from './lib/middleware/redact';

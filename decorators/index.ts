@@ -3,3 +3,4 @@ export { OnConnect } from './on-connect.decorator';
 export { OnMessage } from './on-message.decorator';
 export { OnDisconnect } from './on-disconnect.decorator';
 export { Param, Query, Header, Conn, Message, User } from './param.decorators';
+export { UseMiddleware } from './use-middleware.decorator';

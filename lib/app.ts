@@ -3,11 +3,16 @@ import { runConnection } from './connection/connection-runner';
 import { RouteDefinitionError } from './errors';
 import type { HttpHandler, HttpRoute } from './http-route';
 import type { Logger } from './logger';
+import { composeRoute } from './middleware/compose-middleware';
+import { assertMiddleware } from './middleware/resolve-middleware';
+import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { compilePath } from './routing/path-pattern';
 import { scanGateway } from './routing/gateway-scanner';
 import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
 import { buildRouteTable, describeRoute } from './routing/route-table';
+import { checkRoomName } from './rooms/room-name';
+import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
 
 export interface RunOptions {
   /** Default: `PORT` from the environment, else 8000. */
@@ -16,6 +21,12 @@ export interface RunOptions {
   host?: string;
   /** Use every core (multi-process). Not available yet: logs so and runs on one core. */
   fast?: boolean;
+}
+
+/** Options of a function-style route. */
+export interface WebSocketRouteOptions {
+  /** Middleware for this route, run after the app's global middleware, in this order. */
+  middlewares?: readonly Middleware[];
 }
 
 type Registration = { kind: 'gateway'; gateway: GatewayClass | object } | { kind: 'function'; route: Route };
@@ -32,6 +43,8 @@ export class ProAPI {
   private readonly registrations: Registration[] = [];
   private readonly httpRoutes: HttpRoute[] = [];
   private readonly instances = new Map<GatewayClass, object>();
+  private readonly middlewareInstances = new Map<MiddlewareClass, WebSocketMiddleware>();
+  private globalMiddlewares: readonly Middleware[] = [];
   private adapter: UwsAdapter | null = null;
   private table: readonly Route[] | null = null;
   private removeSignalHandlers: (() => void) | undefined;
@@ -39,11 +52,39 @@ export class ProAPI {
   constructor(options: ProAPIOptions = {}) {
     this.options = resolveOptions(options);
     UwsAdapter.checkNativeBinary(this.options.logger);
+    if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     for (const gateway of options.gateways ?? []) this.register(gateway);
   }
 
   get logger(): Logger {
     return this.options.logger;
+  }
+
+  /**
+   * Middleware every WebSocket route runs first, in this order (the spec's global list); class and
+   * method middleware follow. Set it before `listen()`.
+   * @example
+   * app.websocketMiddlewares = [new LoggingMiddleware()];
+   */
+  get websocketMiddlewares(): readonly Middleware[] {
+    return this.globalMiddlewares;
+  }
+
+  set websocketMiddlewares(middlewares: readonly Middleware[]) {
+    this.assertNotSealed('websocketMiddlewares');
+    if (!Array.isArray(middlewares)) throw new TypeError('app.websocketMiddlewares must be an array of middleware');
+    middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocketMiddlewares[${i}]`));
+    this.globalMiddlewares = [...middlewares];
+  }
+
+  /**
+   * Appends global WebSocket middleware (see {@link websocketMiddlewares}).
+   * @example
+   * app.use(new LoggingMiddleware(), async (ws, next) => next());
+   */
+  use(...middlewares: Middleware[]): this {
+    this.websocketMiddlewares = [...this.globalMiddlewares, ...middlewares];
+    return this;
   }
 
   /** Adds a gateway class (built by the container, or `new Gateway()`) or a ready instance. */
@@ -57,15 +98,30 @@ export class ProAPI {
    * Adds a function-style route.
    * @example
    * app.websocket('/chat/:room', async (ws) => { await ws.accept(); await ws.sendText(ws.params.room); });
+   * app.websocket('/secure', secureHandler, { middlewares: [new AuthMiddleware(authenticate)] });
    */
-  websocket<TUserData extends object = Record<string, unknown>>(path: string, handler: ConnectionHandler<TUserData>): this {
+  websocket<TUserData extends object = Record<string, unknown>>(
+    path: string,
+    handler: ConnectionHandler<TUserData>,
+    options: WebSocketRouteOptions = {},
+  ): this {
     this.assertNotSealed(path);
     const compiled = compilePath(path);
     if (typeof compiled === 'string') throw new RouteDefinitionError(`app.websocket(): ${compiled}`);
     if (typeof handler !== 'function') throw new RouteDefinitionError(`app.websocket('${path}'): handler must be a function`);
+    const middlewares = options.middlewares ?? [];
+    middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocket('${path}') middlewares[${i}]`));
     this.registrations.push({
       kind: 'function',
-      route: { path, compiled, gatewayName: '(function)', handlerName: handler.name || 'anonymous', handle: handler },
+      route: {
+        path,
+        compiled,
+        gatewayName: '(function)',
+        handlerName: handler.name || 'anonymous',
+        middlewares: [...middlewares],
+        // userData starts empty for every connection; its type is the handler's to declare.
+        handle: handler as unknown as ConnectionHandler,
+      },
     });
     return this;
   }
@@ -93,10 +149,17 @@ export class ProAPI {
     this.adapter = new UwsAdapter(this.options, (ws, route) => runConnection(ws, route, logger));
     this.adapter.mount(table, this.httpRoutes);
     for (const route of table) {
-      logger.info({ method: 'WS', ...describeRoute(route) }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}`);
+      const info = describeRoute(route);
+      const chain = info.middlewares.length > 0 ? ` [${info.middlewares.join(' -> ')}]` : '';
+      logger.info({ method: 'WS', ...info }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}`);
     }
     for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
-    return this.adapter.listen(port, host);
+    try {
+      return await this.adapter.listen(port, host);
+    } catch (error) {
+      this.adapter = null; // so listen() can be tried again, e.g. on another port
+      throw error;
+    }
   }
 
   /** The port the app listens on (0 before `listen()`). */
@@ -109,6 +172,54 @@ export class ProAPI {
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;
     await this.adapter?.close();
+  }
+
+  // ---- rooms: push from outside any handler (timers, HTTP routes, jobs) --------------------
+  // Synchronous: the message is handed to uWS before the call returns. Before listen() nobody
+  // can be in a room, so a broadcast then reaches no one (the room name is still checked).
+
+  /**
+   * Sends a text message to every connection in `room`.
+   * Throws `InvalidRoomNameError`, or `MessageTooLargeError` over `maxPayloadLength`.
+   * @example
+   * setInterval(() => app.broadcast('clock', new Date().toISOString()), 1000);
+   */
+  broadcast(room: string, text: string): void {
+    this.publishToRoom(room, text, false);
+  }
+
+  /**
+   * Sends `JSON.stringify(data)` to every connection in `room`, serialized once.
+   * @example
+   * app.get('/announce', () => { app.broadcastJson('lobby', { type: 'system', message: 'maintenance at 6' }); return 'sent'; });
+   */
+  broadcastJson(room: string, data: unknown): void {
+    const text = toJsonText(data);
+    if (typeof text !== 'string') throw text;
+    this.publishToRoom(room, text, false);
+  }
+
+  /** Sends a binary message to every connection in `room`. */
+  broadcastBytes(room: string, data: Uint8Array | ArrayBuffer): void {
+    this.publishToRoom(room, data, true);
+  }
+
+  /** How many connections are in `room` right now. */
+  getRoomSize(room: string): number {
+    const invalid = checkRoomName(room, this.options.maxRoomNameBytes);
+    if (invalid !== null) throw invalid;
+    return this.adapter?.numSubscribers(room) ?? 0;
+  }
+
+  /** Every room with at least one connection in it, in no particular order. */
+  getRooms(): string[] {
+    return this.adapter?.getRooms() ?? [];
+  }
+
+  private publishToRoom(room: string, data: RoomPayload, isBinary: boolean): void {
+    const refused = checkRoomName(room, this.options.maxRoomNameBytes) ?? checkPayloadSize(data, this.options.maxPayloadLength);
+    if (refused !== null) throw refused;
+    this.adapter?.publish(room, data, isBinary, null);
   }
 
   /**
@@ -131,10 +242,22 @@ export class ProAPI {
 
   private buildRoutes(): readonly Route[] {
     if (this.table) return this.table;
-    const routes = this.registrations.map((registration) =>
-      registration.kind === 'function' ? registration.route : scanGateway(this.instanceOf(registration.gateway)),
-    );
+    const { logger } = this.options;
+    const instantiate = (cls: MiddlewareClass): WebSocketMiddleware => this.middlewareInstanceOf(cls);
+    const routes = this.registrations.map((registration) => {
+      const route = registration.kind === 'function' ? registration.route : scanGateway(this.instanceOf(registration.gateway));
+      return composeRoute(route, [...this.globalMiddlewares, ...route.middlewares], instantiate, logger);
+    });
     return buildRouteTable(routes);
+  }
+
+  private middlewareInstanceOf(cls: MiddlewareClass): WebSocketMiddleware {
+    let instance = this.middlewareInstances.get(cls);
+    if (!instance) {
+      instance = this.options.container ? this.options.container.get(cls) : new cls();
+      this.middlewareInstances.set(cls, instance);
+    }
+    return instance;
   }
 
   private instanceOf(gateway: GatewayClass | object): object {

@@ -87,3 +87,46 @@ export class WebSocketStateError extends ProAPIError {
 export class RouteDefinitionError extends ProAPIError {
   override name = 'RouteDefinitionError';
 }
+
+/** A middleware misused the chain, e.g. called `next()` twice. */
+export class MiddlewareError extends ProAPIError {
+  override name = 'MiddlewareError';
+}
+
+/**
+ * A room name is empty, too long (`maxRoomNameBytes`), not a string, or holds control characters
+ * or broken UTF-16. Room names usually come from clients, so one escaping a handler closes with 1008.
+ * @example
+ * try { await ws.joinRoom(room); }
+ * catch (err) { if (err instanceof InvalidRoomNameError) await ws.sendJson({ error: err.message }); }
+ */
+export class InvalidRoomNameError extends WebSocketProtocolError {
+  override name = 'InvalidRoomNameError';
+  readonly closeCode = CloseCode.POLICY_VIOLATION;
+  constructor(
+    readonly room: unknown,
+    problem: string,
+  ) {
+    super(`invalid room name ${describeValue(room)}: ${problem}`);
+  }
+}
+
+/** A broadcast was refused, before anyone received it, because it is larger than `maxPayloadLength`. */
+export class MessageTooLargeError extends ProAPIError {
+  override name = 'MessageTooLargeError';
+  constructor(
+    readonly byteLength: number,
+    readonly limit: number,
+  ) {
+    super(
+      `message of ${byteLength} bytes is over the ${limit}-byte maxPayloadLength limit and was not sent ` +
+        `(split it, or raise the maxPayloadLength option)`,
+    );
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value !== 'string') return `(${value === null ? 'null' : typeof value})`;
+  const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return value.length > 40 ? `${shown} (${value.length} characters)` : shown;
+}

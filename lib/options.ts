@@ -1,4 +1,5 @@
 import { createDefaultLogger, type Logger } from './logger';
+import type { Middleware } from './middleware/web-socket-middleware';
 
 /** Builds gateway instances, so a DI container (tsyringe, typedi, inversify) can inject their dependencies. */
 export interface GatewayContainer {
@@ -10,13 +11,17 @@ export interface ConnectionLimits {
   /**
    * Largest inbound message in bytes; larger ones close the socket with 1009. Default 1 MiB.
    * (Beyond twice this size uWS v20.30 drops the TCP connection without a close frame: 1006.)
+   * Broadcasts larger than this are refused with `MessageTooLargeError`.
    */
   maxPayloadLength: number;
   /** Inbound messages waiting for a receive, per connection; one more closes with 1008. Default 1024. */
   maxQueuedMessages: number;
   /** Buffered outbound bytes above which `send*()` resolves only after the socket drains. Default 256 KiB. */
   sendHighWaterMark: number;
-  /** Buffered outbound bytes above which uWS drops messages to a slow receiver. Default 4 MiB. */
+  /**
+   * Buffered outbound bytes above which uWS drops messages to a slow receiver (sends and room
+   * broadcasts alike; other receivers of a broadcast are not held back). Default 4 MiB.
+   */
   maxBackpressure: number;
   /** Close a receiver whose buffer passes `maxBackpressure` instead of dropping its messages. Default false. */
   closeOnBackpressureLimit: boolean;
@@ -30,6 +35,10 @@ export interface ConnectionLimits {
   maxJsonDepth: number;
   /** Longest JSON text (UTF-16 code units) `receiveJson()` and `@OnMessage` parse. Default 1 MiB. */
   maxJsonLength: number;
+  /** Milliseconds a handler may take to accept or refuse; then the upgrade gets HTTP 408 (0: no limit). Default 10,000. */
+  acceptTimeoutMs: number;
+  /** Longest room name in UTF-8 bytes; longer ones are an `InvalidRoomNameError`. Default 256. */
+  maxRoomNameBytes: number;
 }
 
 export interface ProAPIOptions extends Partial<ConnectionLimits> {
@@ -39,10 +48,12 @@ export interface ProAPIOptions extends Partial<ConnectionLimits> {
   container?: GatewayContainer;
   /** Where ProAPI logs. Default: pino at `PROAPI_LOG_LEVEL` or `info`. */
   logger?: Logger;
+  /** Middleware every WebSocket route runs first (see `app.websocketMiddlewares`). */
+  websocketMiddlewares?: readonly Middleware[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors of any shape may be registered
-export type GatewayClass = new (...args: any[]) => object;
+/** A gateway class; its constructor may take any arguments (a container supplies them). */
+export type GatewayClass = new (...args: never[]) => object;
 
 export interface ResolvedOptions extends ConnectionLimits {
   container: GatewayContainer | undefined;
@@ -60,6 +71,8 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   shutdownTimeoutMs: 5_000,
   maxJsonDepth: 32,
   maxJsonLength: 1024 * 1024,
+  acceptTimeoutMs: 10_000,
+  maxRoomNameBytes: 256,
 });
 
 export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
@@ -75,6 +88,16 @@ export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
       throw new TypeError(`option ${key} must be a non-negative ${typeof DEFAULT_LIMITS[key]}, got ${String(value)}`);
     }
     (resolved as unknown as Record<string, unknown>)[key] = value;
+  }
+  // uWS aborts the whole process for an idle timeout between 1 and 7 seconds.
+  if (resolved.idleTimeoutSeconds > 0 && resolved.idleTimeoutSeconds < 8) {
+    throw new RangeError(`option idleTimeoutSeconds must be 0 (off) or at least 8, got ${resolved.idleTimeoutSeconds}`);
+  }
+  if (resolved.sendHighWaterMark > resolved.maxBackpressure) {
+    throw new RangeError(
+      `option sendHighWaterMark (${resolved.sendHighWaterMark}) must not exceed maxBackpressure (${resolved.maxBackpressure}), ` +
+        'or sends would be dropped before they ever wait for drain',
+    );
   }
   return resolved;
 }

@@ -21,6 +21,8 @@ interface PendingUpgrade {
   key: string;
   extensions: string;
   aborted: boolean;
+  /** Refuses the upgrade if the handler neither accepts nor refuses in time (acceptTimeoutMs). */
+  timer: NodeJS.Timeout | undefined;
 }
 
 let nativeChecked = false;
@@ -38,6 +40,10 @@ export class UwsAdapter implements ConnectionTransport {
   private readonly live = new Set<WebSocketConnection<object>>();
   private readonly pending = new WeakMap<WebSocketConnection<object>, PendingUpgrade>();
   private readonly running = new Set<Promise<void>>();
+  /** Set by close(): upgrades that still arrive (e.g. on keep-alive sockets) get 503. */
+  private closing = false;
+  /** Rooms with at least one socket, kept by uWS's `subscription` events (members live only in uWS). */
+  private readonly rooms = new Set<string>();
   serverHost = '';
   serverPort = 0;
 
@@ -85,11 +91,23 @@ export class UwsAdapter implements ConnectionTransport {
           ws.getUserData().conn.onTransportMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message));
         },
         drain: (ws) => ws.getUserData().conn.onTransportDrain(),
+        // Fires on every change of a topic's size, also for the unsubscribes uWS does on close
+        // (before `close` runs). Only a room turning empty or non-empty matters here.
+        subscription: (_ws, topic, newCount, oldCount) => {
+          if (newCount > 0 && oldCount > 0) return;
+          if (newCount > 0) this.rooms.add(decodeText(topic));
+          else this.rooms.delete(decodeText(topic));
+        },
         close: (ws, code, message) => {
           // After this callback the uWS socket is gone; the connection drops its reference now.
           const conn = ws.getUserData().conn;
           this.live.delete(conn);
-          conn.onTransportClose(code, decodeText(message));
+          const reason = decodeText(message);
+          // uWS drops a socket that breaks the protocol (bad UTF-8, bad opcode) with 1006 and a reason.
+          if (code === CloseCode.ABNORMAL && reason) {
+            this.options.logger.warn({ path: conn.path, reason }, 'connection dropped for a protocol error');
+          }
+          conn.onTransportClose(code, reason);
         },
       });
     }
@@ -112,6 +130,7 @@ export class UwsAdapter implements ConnectionTransport {
     return new Promise((resolve, reject) => {
       this.app.listen(host, port, (socket) => {
         if (!socket) {
+          (this.app as unknown as { close(): void }).close();
           reject(new Error(`could not listen on ${host}:${port}: is the port in use or the address not local?`));
           return;
         }
@@ -125,6 +144,7 @@ export class UwsAdapter implements ConnectionTransport {
 
   /** Stops listening, closes every socket with 1001, refuses pending upgrades with 503, awaits handlers. */
   async close(): Promise<void> {
+    this.closing = true;
     if (this.listenSocket) {
       uWS.us_listen_socket_close(this.listenSocket);
       this.listenSocket = null;
@@ -193,12 +213,58 @@ export class UwsAdapter implements ConnectionTransport {
     (socket as unknown as uWS.WebSocket<SocketData>).end(code, reason);
   }
 
+  subscribe(socket: SocketRef, room: string): void {
+    (socket as unknown as uWS.WebSocket<SocketData>).subscribe(room);
+  }
+
+  unsubscribe(socket: SocketRef, room: string): void {
+    (socket as unknown as uWS.WebSocket<SocketData>).unsubscribe(room);
+  }
+
+  getTopics(socket: SocketRef): string[] {
+    return (socket as unknown as uWS.WebSocket<SocketData>).getTopics();
+  }
+
+  numSubscribers(room: string): number {
+    return this.app.numSubscribers(room);
+  }
+
+  getRooms(): string[] {
+    return [...this.rooms];
+  }
+
+  /*
+   * The broker seam: every room message of this process passes here, so a broker forwarding
+   * rooms to other processes wraps this one method. Local fan-out stays uWS's topic tree:
+   * - Messages under 16 KiB are queued and written to each receiver, corked, when the loop
+   *   iteration ends (also after timers and promise callbacks, so no cork() is needed here);
+   *   larger ones go straight to each receiver's send. Per receiver, order is kept across
+   *   publish and send.
+   * - Each receiver's copy obeys maxBackpressure: a slow receiver's copy is dropped (or it is
+   *   closed, with closeOnBackpressureLimit) and the other receivers are not held back.
+   */
+  publish(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, exclude: SocketRef | null): void {
+    const sender = exclude as unknown as uWS.WebSocket<SocketData> | null;
+    // ws.publish skips the sender but publishes nothing from a socket that is in no room at all.
+    // A sender outside `room` would not receive the message anyway, so app.publish is exact then.
+    if (sender !== null && sender.isSubscribed(room)) sender.publish(room, data, isBinary);
+    else this.app.publish(room, data, isBinary);
+  }
+
   // ---- uWS callbacks ----------------------------------------------------------------------
 
   private onUpgrade(route: Route, res: uWS.HttpResponse, req: uWS.HttpRequest, context: uWS.us_socket_context_t): void {
+    if (this.closing) {
+      res.writeStatus('503 Service Unavailable').end('server shutting down');
+      return;
+    }
     if (this.live.size >= this.options.maxConnections) {
       this.options.logger.warn({ limit: this.options.maxConnections }, 'maxConnections reached; answered HTTP 503');
       res.writeStatus('503 Service Unavailable').end('too many connections');
+      return;
+    }
+    if (req.getHeader('sec-websocket-version') !== '13') {
+      res.writeStatus('426 Upgrade Required').writeHeader('Sec-WebSocket-Version', '13').end('only WebSocket version 13 is supported');
       return;
     }
     // `req` is only valid until this function returns: copy all of it now.
@@ -209,6 +275,7 @@ export class UwsAdapter implements ConnectionTransport {
       key: req.getHeader('sec-websocket-key'),
       extensions: req.getHeader('sec-websocket-extensions'),
       aborted: false,
+      timer: undefined,
     };
     const conn = new WebSocketConnection(this, request);
     this.pending.set(conn, up);
@@ -216,13 +283,28 @@ export class UwsAdapter implements ConnectionTransport {
     // Without onAborted, a client that leaves before accept() would crash uWS on the later write.
     res.onAborted(() => {
       up.aborted = true;
+      clearTimeout(up.timer);
       this.live.delete(conn);
       conn.onTransportClose(CloseCode.ABNORMAL, 'client went away before the upgrade');
     });
-    const run = this.runner(conn, route);
+    if (this.options.acceptTimeoutMs > 0) up.timer = setTimeout(this.expireUpgrade, this.options.acceptTimeoutMs, conn);
+    const run = this.runner(conn, route).catch(this.reportRunnerFailure);
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
   }
+
+  private readonly expireUpgrade = (conn: WebSocketConnection<object>): void => {
+    if (conn.state !== 'connecting') return;
+    this.options.logger.warn(
+      { path: conn.path, acceptTimeoutMs: this.options.acceptTimeoutMs },
+      'handler neither accepted nor refused within acceptTimeoutMs; answered HTTP 408',
+    );
+    conn.deny(408, 'the server did not accept the connection in time');
+  };
+
+  private readonly reportRunnerFailure = (error: unknown): void => {
+    this.options.logger.error({ err: error }, 'unexpected failure while finishing a connection');
+  };
 
   private rejectOversized(ws: uWS.WebSocket<SocketData>, size: number): void {
     const conn = ws.getUserData().conn;
@@ -235,8 +317,10 @@ export class UwsAdapter implements ConnectionTransport {
 
   private takePending(conn: WebSocketConnection<object>): PendingUpgrade | undefined {
     const up = this.pending.get(conn);
+    if (!up) return undefined;
     this.pending.delete(conn);
-    return up && !up.aborted ? up : undefined;
+    clearTimeout(up.timer);
+    return up.aborted ? undefined : up;
   }
 
   private onHttp(route: HttpRoute, res: uWS.HttpResponse, req: uWS.HttpRequest): void {
@@ -245,20 +329,27 @@ export class UwsAdapter implements ConnectionTransport {
     const info = { method: req.getMethod(), path: req.getUrl(), query: new URLSearchParams(req.getQuery() ?? ''), headers };
     let aborted = false;
     res.onAborted(() => (aborted = true));
-    const answer = (reply: HttpReply | string): void => {
-      if (aborted) return;
-      const { status = 200, headers: replyHeaders = {}, body = '' } = typeof reply === 'string' ? { body: reply } : reply;
+    const write = (status: number, headers: Readonly<Record<string, string>>, body: string | Uint8Array): void => {
       res.cork(() => {
         res.writeStatus(`${status} ${STATUS_CODES[status] ?? 'Unknown'}`);
-        const hasType = Object.keys(replyHeaders).some((k) => k.toLowerCase() === 'content-type');
+        const hasType = Object.keys(headers).some((k) => k.toLowerCase() === 'content-type');
         if (!hasType) res.writeHeader('Content-Type', 'text/plain; charset=utf-8');
-        for (const [key, value] of Object.entries(replyHeaders)) res.writeHeader(key, value);
+        for (const [key, value] of Object.entries(headers)) res.writeHeader(key, value);
         res.end(body);
       });
     };
     const fail = (error: unknown): void => {
-      this.options.logger.error({ err: error, path: info.path }, 'HTTP handler threw; answered 500');
-      answer({ status: 500, body: 'internal server error' });
+      this.options.logger.error({ err: error, path: info.path }, 'HTTP handler failed; answered 500');
+      if (!aborted) write(500, {}, 'internal server error');
+    };
+    const answer = (reply: HttpReply | string): void => {
+      if (aborted) return;
+      const { status = 200, headers: replyHeaders = {}, body = '' } = typeof reply === 'string' ? { body: reply } : reply;
+      if (!Number.isInteger(status) || status < 200 || status > 599) {
+        fail(new RangeError(`HTTP handler answered with status ${status}; use 200-599`));
+        return;
+      }
+      write(status, replyHeaders, body);
     };
     try {
       Promise.resolve(route.handler(info)).then(answer, fail);

@@ -1,6 +1,7 @@
 import { CloseCode, WebSocketDisconnect, WebSocketProtocolError } from '../errors';
 import type { Logger } from '../logger';
 import type { Route } from '../routing/route';
+import { isSendableCloseCode } from './close-code';
 import type { WebSocketConnection } from './web-socket-connection';
 
 /**
@@ -17,6 +18,20 @@ export async function runConnection(ws: WebSocketConnection, route: Route, logge
     failed = true;
     failure = error;
   }
+  await finishConnection(ws, route, logger, failed, failure);
+}
+
+/**
+ * Answers a connection whose handler has settled (see {@link runConnection}). A middleware chain
+ * calls it as soon as the handler settles, so middleware code after `next()` sees the final close.
+ */
+export async function finishConnection(
+  ws: WebSocketConnection,
+  route: Route,
+  logger: Logger,
+  failed: boolean,
+  failure: unknown,
+): Promise<void> {
   if (ws.state === 'connecting') {
     if (failed) {
       logger.error({ err: failure, path: ws.path, route: route.path }, 'handler threw before accept(); answered HTTP 500');
@@ -30,8 +45,10 @@ export async function runConnection(ws: WebSocketConnection, route: Route, logge
     }
     return;
   }
-  if (failed && !(failure instanceof WebSocketDisconnect)) {
-    if (failure instanceof WebSocketProtocolError) {
+  // Quiet only when this connection's own peer left: a disconnect from another socket (say, an
+  // awaited send to someone else) escaping while this one is open is a handler bug.
+  if (failed && !(failure instanceof WebSocketDisconnect && ws.state === 'closed')) {
+    if (failure instanceof WebSocketProtocolError && isSendableCloseCode(failure.closeCode)) {
       logger.warn({ path: ws.path, code: failure.closeCode, reason: failure.message }, 'closing: bad message from client');
       if (ws.state === 'open') await ws.close(failure.closeCode, failure.message);
     } else {

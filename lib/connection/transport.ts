@@ -28,4 +28,22 @@ export interface ConnectionTransport {
   bufferedAmount(socket: SocketRef): number;
   /** Starts the closing handshake; the connection's `onTransportClose` runs before this returns. */
   end(socket: SocketRef, code: number, reason: string): void;
+
+  // Rooms. A room is a uWS topic; a socket leaves all of its rooms when it closes.
+
+  /** Adds the socket to the room; joining twice is a no-op. */
+  subscribe(socket: SocketRef, room: string): void;
+  /** Removes the socket from the room; leaving a room it is not in is a no-op. */
+  unsubscribe(socket: SocketRef, room: string): void;
+  /** The rooms the socket is in. */
+  getTopics(socket: SocketRef): string[];
+  /** How many sockets are in the room (0 for a room nobody is in). */
+  numSubscribers(room: string): number;
+  /** Every room with at least one socket in it. */
+  getRooms(): string[];
+  /**
+   * The one path every room message takes: to every socket in `room` except `exclude`. Anything
+   * that carries rooms beyond this process (a broker) hooks in here.
+   */
+  publish(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, exclude: SocketRef | null): void;
 }

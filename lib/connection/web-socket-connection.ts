@@ -12,6 +12,10 @@ import {
 import { defaultValidatorFor, DtoValidator, type DtoClass } from '../messages/dto-validator';
 import { parseJsonSafely, type JsonLimits } from '../messages/safe-json';
 import type { ResolvedOptions } from '../options';
+import { checkRoomName } from '../rooms/room-name';
+import { checkPayloadSize, toJsonText, type RoomPayload } from '../rooms/room-payload';
+import { isSendableCloseCode } from './close-code';
+import { quietly, rejected } from './rejected';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from './transport';
 
 /** An inbound message: text frames arrive as `string`, binary frames as `Buffer`. */
@@ -70,6 +74,11 @@ export const SENT = RESOLVED;
 const MAX_REASON_BYTES = 123;
 const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
 
+/** @internal Sees every frame the connection sends (e.g. to count bytes out). */
+export interface SendObserver {
+  sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
+}
+
 /**
  * One WebSocket connection, from the upgrade request to the close.
  *
@@ -100,8 +109,14 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   private sinkHeld = false;
   private sinkRelease: (() => void) | null = null;
   private sinkFailure: ((error: unknown) => void) | null = null;
+  // Set by a route's middleware chain, and only when a middleware asks for it: null costs one check.
+  /** @internal The route's per-message middleware hooks; they end in {@link deliverMessage}. */
+  inboundFilter: ((message: InboundMessage) => void) | null = null;
+  /** @internal */ sendObserver: SendObserver | null = null;
+  /** @internal What `accept()` without an argument answers (e.g. `bearer` after subprotocol auth). */
+  defaultSubprotocol: string | undefined = undefined;
 
-  /** @internal Built by the adapter from a copied upgrade request. */
+  /** Built by ProAPI for each upgrade request; you never construct one yourself. */
   constructor(
     private readonly transport: ConnectionTransport,
     private readonly request: CopiedRequest,
@@ -115,31 +130,31 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
    */
   accept(subprotocol?: string): Promise<void> {
     if (this.connectionState === 'open') {
-      return Promise.reject(new WebSocketStateError('accept() was already called on this connection'));
+      return rejected(new WebSocketStateError('accept() was already called on this connection'));
     }
-    if (this.connectionState === 'closed') return Promise.reject(this.disconnectError());
+    if (this.connectionState === 'closed') return rejected(this.disconnectError());
     if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) {
-      return Promise.reject(
+      return rejected(
         new WebSocketStateError(
           `subprotocol "${subprotocol}" was not offered by the client ` +
             `(offered: ${this.requestedSubprotocols.join(', ') || 'none'})`,
         ),
       );
     }
-    this.acceptedProtocol = subprotocol ?? '';
+    this.acceptedProtocol = subprotocol ?? this.defaultSubprotocol ?? '';
     this.transport.upgrade(this, this.acceptedProtocol);
     // uWS opened the socket synchronously inside upgrade(), unless the client had already gone.
-    return (this.connectionState as ConnectionState) === 'open' ? RESOLVED : Promise.reject(this.disconnectError());
+    return (this.connectionState as ConnectionState) === 'open' ? RESOLVED : rejected(this.disconnectError());
   }
 
   /**
    * Closes the connection. Before `accept()` it refuses the upgrade with HTTP 403 instead.
-   * @param code - 1000 (normal), 1001, 1003, 1007–1011, or an application code 3000–4999.
+   * @param code - 1000 (normal), 1001, 1003, 1007–1014, or an application code 3000–4999.
    * @param reason - at most 123 bytes of UTF-8; longer reasons are cut.
    */
   close(code: number = CloseCode.NORMAL, reason = ''): Promise<void> {
     if (!isSendableCloseCode(code)) {
-      throw new RangeError(`close code ${code} cannot be sent; use 1000, 1001, 1003, 1007-1011 or 3000-4999`);
+      return rejected(new RangeError(`close code ${code} cannot be sent; use 1000, 1001, 1003, 1007-1014 or 3000-4999`));
     }
     if (this.connectionState === 'connecting') {
       this.deny(403, reason || 'connection refused');
@@ -151,6 +166,9 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /** Refuses the upgrade with an HTTP status (e.g. 401) and a plain-text body. Only before `accept()`. */
   deny(status: number, body: string = STATUS_CODES[status] ?? ''): void {
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`deny() takes an HTTP error status (400-599), got ${status}`);
+    }
     if (this.connectionState === 'open') {
       throw new WebSocketStateError('deny() is only possible before accept(); use close(code, reason) instead');
     }
@@ -230,11 +248,11 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
       try {
         return Promise.resolve(convert(kind, message, this.transport.options));
       } catch (error) {
-        return Promise.reject(error);
+        return rejected(error);
       }
     }
     if (this.connectionState !== 'open') {
-      return Promise.reject(
+      return rejected(
         this.connectionState === 'connecting'
           ? new WebSocketStateError('cannot receive before the connection is accepted. Did you forget to call accept()?')
           : this.disconnectError(),
@@ -258,18 +276,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
    * ends the loop; any other close rejects with `WebSocketDisconnect`.
    */
   [Symbol.asyncIterator](): AsyncIterator<InboundMessage> {
-    return {
-      next: () =>
-        this.receive().then(
-          (value) => ({ value, done: false }),
-          (error: unknown) => {
-            if (error instanceof WebSocketDisconnect && NORMAL_CLOSE_CODES.has(error.code)) {
-              return { value: undefined, done: true };
-            }
-            throw error;
-          },
-        ),
-    };
+    return { next: () => this.receive().then(toIteratorResult, endOnNormalClose) };
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -285,7 +292,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   /** Sends `JSON.stringify(data)` as a text frame. */
   sendJson(data: unknown): Promise<void> {
     const text = JSON.stringify(data);
-    if (text === undefined) return Promise.reject(new TypeError('sendJson() got a value JSON cannot represent'));
+    if (text === undefined) return rejected(new TypeError('sendJson() got a value JSON cannot represent'));
     return this.sendFrame(text, false);
   }
 
@@ -297,24 +304,119 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   private sendFrame(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): Promise<void> {
     const socket = this.socket;
     if (socket === null) {
-      return Promise.reject(
+      return rejected(
         this.connectionState === 'connecting'
           ? new WebSocketStateError('cannot send before the connection is accepted. Did you forget to call accept()?')
           : this.disconnectError(),
       );
     }
     const status = this.transport.send(socket, data, isBinary);
+    if (this.sendObserver !== null && status !== 2) this.sendObserver.sent(data, isBinary);
     if (status === 1) return RESOLVED;
-    if (this.socket === null) return Promise.reject(this.disconnectError());
+    if (this.socket === null) return rejected(this.disconnectError());
     const buffered = this.transport.bufferedAmount(socket);
-    if (status === 2) return Promise.reject(new WebSocketBackpressureError(buffered));
+    if (status === 2) return rejected(new WebSocketBackpressureError(buffered));
     if (buffered <= this.transport.options.sendHighWaterMark) return RESOLVED;
-    return new Promise((resolve, reject) => (this.drainWaiters ??= []).push({ resolve, reject }));
+    return quietly(new Promise((resolve, reject) => (this.drainWaiters ??= []).push({ resolve, reject })));
   }
 
   /** Bytes waiting in the socket's send buffer (0 once closed). */
   get bufferedAmount(): number {
     return this.socket ? this.transport.bufferedAmount(this.socket) : 0;
+  }
+
+  // ---- rooms ------------------------------------------------------------------------------
+  // A room is a uWS topic: uWS holds the members and fans messages out. Room names are app-wide
+  // (the same name on two routes is one room). Each method does its work before returning and
+  // hands back a settled promise, so `await` costs nothing more than the call.
+
+  /**
+   * Joins `room`; joining twice is a no-op. The connection leaves every room when it closes.
+   * Rejects with `InvalidRoomNameError` for a bad name, `WebSocketStateError` before `accept()`,
+   * `WebSocketDisconnect` once closed.
+   * @example
+   * await ws.joinRoom(room);
+   * await ws.broadcastJson(room, { type: 'system', message: `${name} has joined the room` });
+   */
+  joinRoom(room: string): Promise<void> {
+    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    if (invalid !== null) return rejected(invalid);
+    if (this.socket === null) return rejected(this.notOpenError('join a room'));
+    this.transport.subscribe(this.socket, room);
+    return RESOLVED;
+  }
+
+  /**
+   * Leaves `room`. Leaving a room it is not in does nothing, and so does leaving once closed
+   * (the close already left every room).
+   */
+  leaveRoom(room: string): Promise<void> {
+    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    if (invalid !== null) return rejected(invalid);
+    if (this.socket !== null) this.transport.unsubscribe(this.socket, room);
+    return RESOLVED;
+  }
+
+  /** The rooms this connection is in (none before `accept()` or once closed). */
+  getRooms(): Promise<string[]> {
+    return Promise.resolve(this.socket === null ? [] : this.transport.getTopics(this.socket));
+  }
+
+  /** How many connections of this app are in `room`, this one included if it is in it. */
+  getRoomSize(room: string): Promise<number> {
+    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    if (invalid !== null) return rejected(invalid);
+    return Promise.resolve(this.transport.numSubscribers(room));
+  }
+
+  /**
+   * Sends a text message to everyone in `room` except this connection. It need not be in the
+   * room itself; once closed it is in no room, so everyone there receives it (the spec's chat
+   * announces "has left" after leaving). Slow receivers follow `maxBackpressure`.
+   * Rejects with `InvalidRoomNameError`, or `MessageTooLargeError` over `maxPayloadLength`.
+   * @example
+   * await ws.broadcast('lobby', `${name} is typing`);
+   */
+  broadcast(room: string, text: string): Promise<void> {
+    return this.publishToRoom(room, text, false, this.socket);
+  }
+
+  /** Like {@link broadcast} with `JSON.stringify(data)`, serialized once for all receivers. */
+  broadcastJson(room: string, data: unknown): Promise<void> {
+    return this.publishJsonToRoom(room, data, this.socket);
+  }
+
+  /** Like {@link broadcast} with a binary message. */
+  broadcastBytes(room: string, data: Uint8Array | ArrayBuffer): Promise<void> {
+    return this.publishToRoom(room, data, true, this.socket);
+  }
+
+  /** Sends a text message to everyone in `room`, this connection included if it is in the room. */
+  broadcastToAll(room: string, text: string): Promise<void> {
+    return this.publishToRoom(room, text, false, null);
+  }
+
+  /** Like {@link broadcastToAll} with `JSON.stringify(data)`, serialized once for all receivers. */
+  broadcastJsonToAll(room: string, data: unknown): Promise<void> {
+    return this.publishJsonToRoom(room, data, null);
+  }
+
+  /** Like {@link broadcastToAll} with a binary message. */
+  broadcastBytesToAll(room: string, data: Uint8Array | ArrayBuffer): Promise<void> {
+    return this.publishToRoom(room, data, true, null);
+  }
+
+  private publishJsonToRoom(room: string, data: unknown, exclude: SocketRef | null): Promise<void> {
+    const text = toJsonText(data);
+    return typeof text === 'string' ? this.publishToRoom(room, text, false, exclude) : rejected(text);
+  }
+
+  private publishToRoom(room: string, data: RoomPayload, isBinary: boolean, exclude: SocketRef | null): Promise<void> {
+    const { options } = this.transport;
+    const refused = checkRoomName(room, options.maxRoomNameBytes) ?? checkPayloadSize(data, options.maxPayloadLength);
+    if (refused !== null) return rejected(refused);
+    this.transport.publish(room, data, isBinary, exclude);
+    return RESOLVED;
   }
 
   // ---- request properties -------------------------------------------------------------------
@@ -383,7 +485,10 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return this.everOpened;
   }
 
-  /** Your per-connection state; typed by the `TUserData` parameter. */
+  /**
+   * Your per-connection state, typed by the `TUserData` parameter. It starts as `{}`: declare
+   * fields that are not set yet as optional (`{ user?: User }`), or assign a whole object.
+   */
   get userData(): TUserData {
     return (this.userDataValue ??= {} as TUserData);
   }
@@ -447,6 +552,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /** @internal A message arrived; text already decoded, binary already copied out of uWS memory. */
   onTransportMessage(message: InboundMessage): void {
+    if (this.inboundFilter !== null) this.inboundFilter(message);
+    else this.deliverMessage(message);
+  }
+
+  /** @internal Hands a message to the handler: a waiting receive, else the queue. */
+  deliverMessage(message: InboundMessage): void {
     const waiters = this.waiters;
     if (waiters !== null && waiters.length > 0) {
       settle(waiters.shift() as Waiter, message, this.transport.options);
@@ -488,21 +599,28 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     this.connectionState = 'closed';
     this.socket = null;
     this.closeInfo = info;
-    const error = this.disconnectError();
     const waiters = this.waiters;
     this.waiters = null;
+    const drainWaiters = this.drainWaiters;
+    this.drainWaiters = null;
+    // An Error captures a stack: build it only when a receive or a send is waiting.
+    const error = waiters?.length || drainWaiters?.length ? this.disconnectError() : null;
     if (waiters) {
       for (const waiter of waiters) {
         if (waiter.timer) clearTimeout(waiter.timer);
         waiter.reject(error);
       }
     }
-    const drainWaiters = this.drainWaiters;
-    this.drainWaiters = null;
     if (drainWaiters) for (const waiter of drainWaiters) waiter.reject(error);
     const closeWaiters = this.closeWaiters;
     this.closeWaiters = null;
     if (closeWaiters) for (const resolve of closeWaiters) resolve(info);
+  }
+
+  private notOpenError(action: string): Error {
+    return this.connectionState === 'connecting'
+      ? new WebSocketStateError(`cannot ${action} before the connection is accepted. Did you forget to call accept()?`)
+      : this.disconnectError();
   }
 
   private disconnectError(): WebSocketDisconnect {
@@ -515,6 +633,15 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const index = waiters ? waiters.indexOf(waiter) : -1;
     if (index >= 0) waiters!.splice(index, 1);
   }
+}
+
+function toIteratorResult(value: InboundMessage): IteratorResult<InboundMessage> {
+  return { value, done: false };
+}
+
+function endOnNormalClose(error: unknown): IteratorResult<InboundMessage> {
+  if (error instanceof WebSocketDisconnect && NORMAL_CLOSE_CODES.has(error.code)) return { value: undefined, done: true };
+  throw error;
 }
 
 function settle(waiter: Waiter, message: InboundMessage, limits: JsonLimits): void {
@@ -555,11 +682,6 @@ function buildHeaderMap(pairs: readonly string[]): ReadonlyMap<string, string> {
   return map;
 }
 
-function isSendableCloseCode(code: number): boolean {
-  return (
-    code === 1000 || code === 1001 || code === 1003 || (code >= 1007 && code <= 1011) || (code >= 3000 && code <= 4999)
-  );
-}
 
 function truncateUtf8(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text) <= maxBytes) return text;

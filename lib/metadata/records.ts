@@ -1,5 +1,6 @@
 import type { DtoClass } from '../messages/dto-validator';
 import type { MessageOptions } from '../messages/message-options';
+import type { Middleware } from '../middleware/web-socket-middleware';
 
 /** Namespaced metadata keys. Decorators write plain records under them; the scanner reads them. */
 export const MetadataKey = {
@@ -7,6 +8,7 @@ export const MetadataKey = {
   HANDLERS: 'proapi:handlers',
   PARAMS: 'proapi:params',
   MESSAGES: 'proapi:messages',
+  MIDDLEWARE: 'proapi:middleware',
 } as const;
 
 /** The options of `@WebSocket(path, options)`. */
@@ -39,4 +41,13 @@ export interface ParamRecord {
   readonly index: number;
   readonly source: ParamSource;
   readonly name?: string;
+}
+
+/**
+ * Written by `@UseMiddleware(...)`: on the class for class-level middleware (no `propertyKey`),
+ * on the prototype for a handler method.
+ */
+export interface MiddlewareRecord {
+  readonly propertyKey?: string | symbol;
+  readonly middlewares: readonly Middleware[];
 }

@@ -1,7 +1,8 @@
 import { RouteDefinitionError } from '../errors';
 import { compileMessageGateway, collectMessageRecords } from '../messages/message-gateway';
 import { readOwnRecord, readOwnRecords } from '../metadata/metadata-store';
-import { MetadataKey, type GatewayRecord, type HandlerRecord } from '../metadata/records';
+import { MetadataKey, type GatewayRecord, type HandlerRecord, type MiddlewareRecord } from '../metadata/records';
+import type { Middleware } from '../middleware/web-socket-middleware';
 import { buildResolvers, connectionOf, type ArgumentResolver } from './param-resolvers';
 import { compilePath } from './path-pattern';
 import type { ConnectionHandler, Route } from './route';
@@ -27,6 +28,8 @@ export function scanGateway(instance: object): Route {
   const disconnect = atMostOne(handlers, 'disconnect', cls.name);
   const messages = collectMessageRecords(prototype);
   if (messages.length > 0) {
+    const perMessage = messages.map((m) => m.propertyKey);
+    refuseMiddlewareOn(prototype, cls.name, disconnect ? [...perMessage, disconnect.propertyKey] : perMessage);
     const { handle, handlerName } = compileMessageGateway({
       instance,
       className: cls.name,
@@ -36,7 +39,8 @@ export function scanGateway(instance: object): Route {
       disconnect,
       messages,
     });
-    return { path: gateway.path, compiled, gatewayName: cls.name, handlerName, handle };
+    const middlewares = [...classMiddlewares(cls), ...(connect ? methodMiddlewares(prototype, connect.propertyKey) : [])];
+    return { path: gateway.path, compiled, gatewayName: cls.name, handlerName, middlewares, handle };
   }
   if (disconnect) {
     throw new RouteDefinitionError(
@@ -61,12 +65,50 @@ export function scanGateway(instance: object): Route {
     compiled,
     gatewayName: cls.name,
     handlerName,
+    middlewares: [...classMiddlewares(cls), ...methodMiddlewares(prototype, propertyKey)],
     handle: bindHandler(instance, method as Method, resolvers),
   };
 }
 
+/** `@UseMiddleware` on the class and its base classes, base first; stacked decorators in written order. */
+function classMiddlewares(cls: object): Middleware[] {
+  const lineage: object[] = [];
+  for (let c: object | null = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) lineage.unshift(c);
+  return lineage.flatMap((c) => inWrittenOrder(readOwnRecords<MiddlewareRecord>(MetadataKey.MIDDLEWARE, c)));
+}
+
+/** `@UseMiddleware` on the handler method, from the nearest prototype that declares any for it. */
+function methodMiddlewares(prototype: object, propertyKey: string | symbol): Middleware[] {
+  for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const own = readOwnRecords<MiddlewareRecord>(MetadataKey.MIDDLEWARE, proto).filter((r) => r.propertyKey === propertyKey);
+    if (own.length > 0) return inWrittenOrder(own);
+  }
+  return [];
+}
+
+/** Middleware wraps connections, so on a per-message or disconnect method it would silently do nothing. */
+function refuseMiddlewareOn(prototype: object, className: string, propertyKeys: readonly (string | symbol)[]): void {
+  for (const propertyKey of propertyKeys) {
+    if (methodMiddlewares(prototype, propertyKey).length > 0) {
+      throw new RouteDefinitionError(
+        `${className}.${String(propertyKey)}: @UseMiddleware() runs per connection, so it belongs on the class ` +
+          'or its @OnConnect() method, not on an @OnMessage() or @OnDisconnect() method',
+      );
+    }
+  }
+}
+
+/** Decorators apply bottom-up, so stacked records are stored last-written first. */
+function inWrittenOrder(records: readonly MiddlewareRecord[]): Middleware[] {
+  return [...records].reverse().flatMap((record) => record.middlewares);
+}
+
 /** The one record of `kind`, if any; two are a boot error. */
-function atMostOne(handlers: readonly HandlerRecord[], kind: HandlerRecord['kind'], className: string): HandlerRecord | undefined {
+function atMostOne(
+  handlers: readonly HandlerRecord[],
+  kind: HandlerRecord['kind'],
+  className: string,
+): HandlerRecord | undefined {
   const found = handlers.filter((h) => h.kind === kind);
   if (found.length > 1) {
     const decorator = kind === 'connect' ? '@OnConnect()' : '@OnDisconnect()';

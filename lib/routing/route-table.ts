@@ -1,4 +1,5 @@
 import { RouteDefinitionError } from '../errors';
+import { middlewareName } from '../middleware/resolve-middleware';
 import type { Route, RouteInfo } from './route';
 
 /** The routes of one app, checked for clashes as they are added. */
@@ -18,7 +19,12 @@ export function buildRouteTable(routes: readonly Route[]): readonly Route[] {
 }
 
 export function describeRoute(route: Route): RouteInfo {
-  return { path: route.path, gateway: route.gatewayName, handler: route.handlerName };
+  return {
+    path: route.path,
+    gateway: route.gatewayName,
+    handler: route.handlerName,
+    middlewares: route.middlewares.map(middlewareName),
+  };
 }
 
 function describeOwner(route: Route): string {

@@ -1,9 +1,11 @@
 import type { WebSocketConnection } from '../connection/web-socket-connection';
+import type { Middleware } from '../middleware/web-socket-middleware';
 import type { CompiledPath } from './path-pattern';
 
 /** What runs for each connection on a route: it owns the connection until it settles. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers choose their own userData type
-export type ConnectionHandler<TUserData extends object = any> = (ws: WebSocketConnection<TUserData>) => unknown;
+export type ConnectionHandler<TUserData extends object = Record<string, unknown>> = (
+  ws: WebSocketConnection<TUserData>,
+) => unknown;
 
 /** One row of the route table, built once at boot. */
 export interface Route {
@@ -13,6 +15,9 @@ export interface Route {
   /** The gateway class name, or `(function)` for `app.websocket()` routes. */
   readonly gatewayName: string;
   readonly handlerName: string;
+  /** The route's middleware: as declared until boot, then the whole chain (global, class, method). */
+  readonly middlewares: readonly Middleware[];
+  /** The handler, wrapped in the middleware chain when there is one. */
   readonly handle: ConnectionHandler;
 }
 
@@ -21,4 +26,6 @@ export interface RouteInfo {
   readonly path: string;
   readonly gateway: string;
   readonly handler: string;
+  /** Names of the middleware the connection passes through, in order. */
+  readonly middlewares: readonly string[];
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../index';
+import { withTimeout } from './client';
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -6,14 +7,33 @@ export interface LogEntry {
   fields: Record<string, unknown>;
 }
 
-/** A Logger that keeps every entry, so specs can assert what was logged. */
-export function captureLogger(): Logger & { entries: LogEntry[] } {
+export interface CapturedLogger extends Logger {
+  entries: LogEntry[];
+  /** Resolves with the first entry, already logged or still to come, that matches. */
+  waitFor(predicate: (entry: LogEntry) => boolean, what: string, timeoutMs?: number): Promise<LogEntry>;
+}
+
+/** A Logger that keeps every entry, so specs can assert (and await) what was logged. */
+export function captureLogger(): CapturedLogger {
   const entries: LogEntry[] = [];
+  let waiters: { predicate: (entry: LogEntry) => boolean; resolve(entry: LogEntry): void }[] = [];
   const log =
     (level: LogEntry['level']) =>
     (fieldsOrMessage: object | string, message?: string): void => {
-      if (typeof fieldsOrMessage === 'string') entries.push({ level, message: fieldsOrMessage, fields: {} });
-      else entries.push({ level, message: message ?? '', fields: fieldsOrMessage as Record<string, unknown> });
+      const entry: LogEntry =
+        typeof fieldsOrMessage === 'string'
+          ? { level, message: fieldsOrMessage, fields: {} }
+          : { level, message: message ?? '', fields: fieldsOrMessage as Record<string, unknown> };
+      entries.push(entry);
+      const matched = waiters.filter((waiter) => waiter.predicate(entry));
+      if (matched.length === 0) return;
+      waiters = waiters.filter((waiter) => !matched.includes(waiter));
+      for (const waiter of matched) waiter.resolve(entry);
     };
-  return { entries, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const waitFor: CapturedLogger['waitFor'] = (predicate, what, timeoutMs = 5000) => {
+    const found = entries.find(predicate);
+    if (found) return Promise.resolve(found);
+    return withTimeout(new Promise((resolve) => waiters.push({ predicate, resolve })), timeoutMs, what);
+  };
+  return { entries, waitFor, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

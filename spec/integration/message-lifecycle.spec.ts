@@ -9,6 +9,7 @@ import {
   WebSocketMessageTypeError,
   type WebSocketConnection,
 } from '../../index';
+import { RateLimitMiddleware, UseMiddleware } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
 import { connect, deferred, upgradeStatus, withTimeout, type TestSocket } from '../helpers/client';
@@ -21,13 +22,17 @@ interface DisconnectCall {
   sameConnection: boolean;
 }
 
-/** A fresh message gateway whose @OnConnect behaviour the test chooses; records @OnDisconnect calls. */
+/**
+ * A fresh message gateway whose @OnConnect behaviour the test chooses; records @OnDisconnect calls.
+ * It allows 3 messages per minute per connection; the 4th closes with 1008.
+ */
 function lifecycleGateway(onConnect: (ws: WebSocketConnection) => unknown = () => undefined) {
   const calls: DisconnectCall[] = [];
   const disconnected = deferred();
   const connections = new Set<WebSocketConnection>();
 
   @WebSocket('/room/:room')
+  @UseMiddleware(new RateLimitMiddleware({ maxMessages: 3, windowSeconds: 60 }))
   class LifecycleGateway {
     @OnConnect()
     async connect(ws: WebSocketConnection) {
@@ -39,11 +44,6 @@ function lifecycleGateway(onConnect: (ws: WebSocketConnection) => unknown = () =
     @OnMessage('ping', null)
     ping(@User() user: string) {
       return `pong ${user}`;
-    }
-
-    @OnMessage('flood', null)
-    flood(ws: WebSocketConnection) {
-      return ws.close(1008, 'rate limit exceeded');
     }
 
     @OnDisconnect()
@@ -104,11 +104,13 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     expect((await socket.waitClose()).code).toBe(1001);
   });
 
-  it('calls @OnDisconnect exactly once on a rate-limit close (1008)', async () => {
+  it('calls @OnDisconnect exactly once on a RateLimitMiddleware close (1008)', async () => {
     const { LifecycleGateway, calls, disconnected } = lifecycleGateway();
     const app = await start(LifecycleGateway);
-    const socket = await openAndPing(app);
-    socket.send(JSON.stringify({ type: 'flood' }));
+    const socket = await openAndPing(app); // message 1 of 3
+    for (let i = 0; i < 3; i++) socket.send(JSON.stringify({ type: 'ping', id: i }));
+    expect(await socket.nextJson()).toMatchObject({ id: 0 });
+    expect(await socket.nextJson()).toMatchObject({ id: 1 });
     expect(await socket.waitClose()).toEqual({ code: 1008, reason: 'rate limit exceeded' });
     await disconnected();
     await app.app.close();

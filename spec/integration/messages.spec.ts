@@ -12,9 +12,10 @@ import {
   WebSocketConnection,
   WsException,
 } from '../../index';
+import { AuthMiddleware, UseMiddleware } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, type TestSocket } from '../helpers/client';
+import { connect, deferred, upgradeStatus, type TestSocket } from '../helpers/client';
 
 class Author {
   @IsString() @MaxLength(10) name!: string;
@@ -120,6 +121,15 @@ class EventGateway {
   }
 }
 
+@WebSocket('/secure')
+@UseMiddleware(new AuthMiddleware((_ws, token) => (token === 'secret' ? { name: 'admin' } : null)))
+class SecureGateway {
+  @OnMessage('whoami', null)
+  whoami(@User() user: { name: string }) {
+    return user;
+  }
+}
+
 @WebSocket('/strict', { closeOn: ['invalid_json', 'unknown_type', 'validation', 'internal'] })
 class StrictGateway {
   @OnMessage('chat', ChatMessage)
@@ -150,7 +160,7 @@ describe('@OnMessage dispatch over a real server', () => {
   beforeAll(async () => {
     server = await startApp({
       logger: log,
-      gateways: [ChatGateway, LenientGateway, EventGateway, StrictGateway],
+      gateways: [ChatGateway, LenientGateway, EventGateway, StrictGateway, SecureGateway],
     });
   });
   afterEach(() => clients.splice(0).forEach((c) => c.socket.terminate()));
@@ -351,6 +361,12 @@ describe('@OnMessage dispatch over a real server', () => {
     client.send(JSON.stringify({ type: 'login', id: 4 }));
     client.send(Buffer.from([1]));
     expect((await client.waitClose()).code).toBe(1003);
+  });
+
+  it('runs class middleware first: @User() gets what AuthMiddleware stored', async () => {
+    expect(await upgradeStatus(server.url('/secure?token=wrong'))).toBe(401);
+    const client = await open('/secure?token=secret');
+    expect(await ask(client, { type: 'whoami' })).toEqual({ type: 'whoami', data: { name: 'admin' } });
   });
 
   it('uses the configured discriminator, id field and default type in replies and errors', async () => {

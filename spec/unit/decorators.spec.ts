@@ -53,9 +53,9 @@ describe('route table', () => {
     }
     const built = app(AGateway, new BGateway()).websocket('/fn', function echo() {});
     expect(built.routes).toEqual([
-      { path: '/a/:id', gateway: 'AGateway', handler: 'open' },
-      { path: '/b/*', gateway: 'BGateway', handler: 'handle' },
-      { path: '/fn', gateway: '(function)', handler: 'echo' },
+      { path: '/a/:id', gateway: 'AGateway', handler: 'open', middlewares: [] },
+      { path: '/b/*', gateway: 'BGateway', handler: 'handle', middlewares: [] },
+      { path: '/fn', gateway: '(function)', handler: 'echo', middlewares: [] },
     ]);
   });
 
@@ -65,7 +65,7 @@ describe('route table', () => {
     }
     @WebSocket('/child')
     class ChildGateway extends Base {}
-    expect(app(ChildGateway).routes).toEqual([{ path: '/child', gateway: 'ChildGateway', handler: 'connect' }]);
+    expect(app(ChildGateway).routes).toEqual([{ path: '/child', gateway: 'ChildGateway', handler: 'connect', middlewares: [] }]);
   });
 
   it('builds gateways through the container when one is given', () => {

@@ -24,6 +24,7 @@ import {
   type WebSocketConnection,
 } from '../../index';
 import { DtoValidator } from '../../lib/messages/dto-validator';
+import { RateLimitMiddleware, UseMiddleware } from '../../middleware';
 import { readOwnRecord, readOwnRecords } from '../../lib/metadata/metadata-store';
 import { MetadataKey, type GatewayRecord, type MessageRecord, type ParamRecord } from '../../lib/metadata/records';
 
@@ -91,7 +92,7 @@ describe('@OnMessage and its parameter decorators record metadata', () => {
 
   it('boots into one route that lists the message types', () => {
     expect(boot(ChatGateway)).toEqual([
-      { path: '/chat/:room', gateway: 'ChatGateway', handler: '@OnMessage(chat, ping, ping2)' },
+      { path: '/chat/:room', gateway: 'ChatGateway', handler: '@OnMessage(chat, ping, ping2)', middlewares: [] },
     ]);
   });
 
@@ -186,6 +187,19 @@ describe('message gateways are checked at boot', () => {
       @OnDisconnect() b() {}
     }
     expect(bootError(TwiceGateway)).toBe('TwiceGateway has 2 @OnDisconnect() methods (a, b); keep one');
+  });
+
+  it('refuses @UseMiddleware on @OnMessage and @OnDisconnect methods, where it would do nothing', () => {
+    @WebSocket('/mw')
+    class MiddlewareOnMessage {
+      @OnMessage('ping', null)
+      @UseMiddleware(new RateLimitMiddleware({ maxMessages: 1, windowSeconds: 1 }))
+      ping() {}
+    }
+    expect(bootError(MiddlewareOnMessage)).toBe(
+      'MiddlewareOnMessage.ping: @UseMiddleware() runs per connection, so it belongs on the class ' +
+        'or its @OnConnect() method, not on an @OnMessage() or @OnDisconnect() method',
+    );
   });
 
   it('refuses options that cannot work', () => {

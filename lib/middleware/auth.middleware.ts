@@ -1,0 +1,112 @@
+import type { WebSocketConnection } from '../connection/web-socket-connection';
+import { MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
+
+/** Where {@link AuthMiddleware} looks for a bearer token. */
+export type TokenSource = 'header' | 'query' | 'subprotocol';
+
+/**
+ * Checks a connection; returns the user, or `null`/`undefined` to refuse it. `token` is the bearer
+ * token found in the request (see {@link AuthOptions.tokenSources}), if any.
+ */
+export type Authenticate<TUser> = (
+  ws: WebSocketConnection,
+  token: string | undefined,
+) => TUser | null | undefined | Promise<TUser | null | undefined>;
+
+export interface AuthOptions {
+  /** HTTP status for a connection `authenticate` refuses. Default 401. */
+  status?: number;
+  /**
+   * Where to look for the token handed to `authenticate`, first match wins.
+   * Default `['header', 'query', 'subprotocol']`:
+   * - `header`: `Authorization: Bearer <token>`;
+   * - `query`: the {@link queryParam} query parameter, e.g. `?token=<token>`;
+   * - `subprotocol`: the client offers `bearer` followed by the token as subprotocols, e.g.
+   *   `new WebSocket(url, ['bearer', token])` (browsers cannot set headers). The token must then be
+   *   made of HTTP token characters (JWTs and base64url are). Whenever the client offered `bearer`,
+   *   `accept()` without an argument answers `bearer`, so the client's handshake succeeds and the
+   *   token is not echoed back.
+   */
+  tokenSources?: readonly TokenSource[];
+  /** Query parameter carrying the token. Default `token`. */
+  queryParam?: string;
+  /** Default: the app's logger. */
+  logger?: MiddlewareLogger;
+}
+
+/** The subprotocol that precedes the token in `Sec-WebSocket-Protocol`. */
+export const BEARER_SUBPROTOCOL = 'bearer';
+const BEARER_HEADER = /^Bearer\s+(\S+)\s*$/i;
+const DEFAULT_SOURCES: readonly TokenSource[] = ['header', 'query', 'subprotocol'];
+
+/**
+ * Authenticates each connection before the upgrade. On success the user is at `ws.userData.user`
+ * before the handler runs; when `authenticate` returns `null`/`undefined` the upgrade is refused
+ * with HTTP 401 and the handler never runs; when it throws, HTTP 500 and an error log line.
+ * @example
+ * const auth = new AuthMiddleware((ws, token) => (token === 'secret' ? { username: 'admin' } : null));
+ * app.websocket('/secure', async (ws) => {
+ *   await ws.accept();
+ *   await ws.sendJson({ message: `Welcome, ${(ws.userData.user as { username: string }).username}!` });
+ * }, { middlewares: [auth] });
+ */
+export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?: TUser }> {
+  private readonly status: number;
+  private readonly sources: readonly TokenSource[];
+  private readonly queryParam: string;
+
+  constructor(
+    private readonly authenticate: Authenticate<TUser>,
+    options: AuthOptions = {},
+  ) {
+    super();
+    if (typeof authenticate !== 'function') {
+      throw new TypeError('AuthMiddleware needs a function: new AuthMiddleware((ws, token) => user or null)');
+    }
+    this.status = options.status ?? 401;
+    this.sources = options.tokenSources ?? DEFAULT_SOURCES;
+    this.queryParam = options.queryParam ?? 'token';
+    this.useLogger(options.logger);
+  }
+
+  async handle(ws: WebSocketConnection<{ user?: TUser }>, next: MiddlewareNext): Promise<unknown> {
+    let user: TUser | null | undefined;
+    try {
+      user = await this.authenticate(ws, this.findToken(ws));
+    } catch (error) {
+      this.logger.error({ err: error, path: ws.path }, 'authenticate() threw; answered HTTP 500');
+      ws.deny(500, 'authentication failed');
+      return undefined;
+    }
+    if (user === null || user === undefined) {
+      ws.deny(this.status, 'authentication required');
+      return undefined;
+    }
+    ws.userData.user = user;
+    // A client that offered `bearer, <token>` fails the handshake unless one of them is answered.
+    if (ws.requestedSubprotocols.includes(BEARER_SUBPROTOCOL)) ws.defaultSubprotocol = BEARER_SUBPROTOCOL;
+    return next();
+  }
+
+  private findToken(ws: WebSocketConnection): string | undefined {
+    for (const source of this.sources) {
+      const token = readToken(ws, source, this.queryParam);
+      if (token) return token;
+    }
+    return undefined;
+  }
+}
+
+function readToken(ws: WebSocketConnection, source: TokenSource, queryParam: string): string | undefined {
+  switch (source) {
+    case 'header':
+      return BEARER_HEADER.exec(ws.headers.get('authorization') ?? '')?.[1];
+    case 'query':
+      return ws.queryParams.get(queryParam) ?? undefined;
+    case 'subprotocol': {
+      const offered = ws.requestedSubprotocols;
+      const index = offered.indexOf(BEARER_SUBPROTOCOL);
+      return index >= 0 ? offered[index + 1] : undefined;
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { finishConnection } from '../connection/connection-runner';
+import type { WebSocketConnection } from '../connection/web-socket-connection';
+import { CloseCode, MiddlewareError, WebSocketDisconnect } from '../errors';
+import type { Logger } from '../logger';
+import type { Route } from '../routing/route';
+import { InboundPipeline, type MessageHook } from './inbound-pipeline';
+import { resolveMiddleware, type MiddlewareInstantiator, type ResolvedMiddleware } from './resolve-middleware';
+import type { Middleware } from './web-socket-middleware';
+
+/**
+ * Compiles a route's middleware chain (global, class, method, in that order) into `route.handle`,
+ * once at boot. A route without middleware is returned as it is: its handler runs bare.
+ */
+export function composeRoute(route: Route, chain: readonly Middleware[], instantiate: MiddlewareInstantiator, logger: Logger): Route {
+  if (chain.length === 0) return route;
+  const steps = chain.map((middleware) => resolveMiddleware(middleware, instantiate, logger));
+  const hooks: MessageHook[] = [];
+  const hookNames: string[] = [];
+  for (const step of steps) {
+    if (step.messageHook === null) continue;
+    hooks.push(step.messageHook);
+    hookNames.push(step.name);
+  }
+  const compiled: CompiledChain = {
+    route,
+    steps,
+    pipeline: hooks.length > 0 ? new InboundPipeline(hooks, hookNames, logger) : null,
+    logger,
+  };
+  return {
+    ...route,
+    middlewares: chain,
+    handle: function runMiddlewareChain(ws: WebSocketConnection) {
+      return new ChainRun(compiled, ws).run();
+    },
+  };
+}
+
+interface CompiledChain {
+  /** The route as declared: its `handle` is the bare handler. */
+  readonly route: Route;
+  readonly steps: readonly ResolvedMiddleware[];
+  readonly pipeline: InboundPipeline | null;
+  readonly logger: Logger;
+}
+
+const NO_ERROR: unique symbol = Symbol('no error');
+
+/**
+ * One connection's trip through the chain (koa's `dispatch(i)`). `run()` never rejects: it
+ * answers every way the chain can end, so the connection runner only finds a settled connection.
+ */
+class ChainRun {
+  /** The deepest step entered; `next()` may only move past it. */
+  private index = -1;
+  private handlerDone: Promise<unknown> | null = null;
+  private handlerError: unknown = NO_ERROR;
+  /** The innermost middleware that threw. */
+  private thrower = -1;
+
+  constructor(
+    private readonly chain: CompiledChain,
+    private readonly ws: WebSocketConnection,
+  ) {}
+
+  async run(): Promise<void> {
+    const { ws, chain } = this;
+    chain.pipeline?.attach(ws);
+    let failure: unknown = NO_ERROR;
+    try {
+      await this.dispatch(0, ws);
+    } catch (error) {
+      failure = error;
+    }
+    // A middleware that called next() without awaiting it must not end the connection early.
+    if (this.handlerDone !== null) await this.handlerDone.catch(() => undefined);
+    if (failure !== NO_ERROR && failure !== this.handlerError) this.reportFailure(failure);
+  }
+
+  private dispatch(index: number, ws: WebSocketConnection): Promise<unknown> {
+    if (index <= this.index) {
+      const name = this.chain.steps[index - 1].name;
+      return Promise.reject(new MiddlewareError(`next() was called more than once in middleware ${name}; call it once and await it`));
+    }
+    this.index = index;
+    // Every step may have awaited: the client may have gone, or a middleware refused and still called next().
+    if (ws.closed) return Promise.reject(new WebSocketDisconnect(ws.closeCode ?? CloseCode.ABNORMAL, ws.closeReason ?? ''));
+    if (index === this.chain.steps.length) return (this.handlerDone = this.runHandler(ws));
+    return this.invoke(index, ws);
+  }
+
+  private async invoke(index: number, ws: WebSocketConnection): Promise<unknown> {
+    try {
+      const result = await this.chain.steps[index].handle(ws, (nextWs) => this.dispatch(index + 1, nextWs ?? ws));
+      // Refuse at once, so the middleware around this one see the connection closed.
+      if (this.index === index && ws.state === 'connecting') this.refuse(index);
+      return result;
+    } catch (error) {
+      if (this.thrower === -1 && error !== this.handlerError) this.thrower = index;
+      throw error;
+    }
+  }
+
+  /** Runs the handler and answers its outcome at once, so code after `next()` sees the connection closed. */
+  private async runHandler(ws: WebSocketConnection): Promise<unknown> {
+    const { route, logger } = this.chain;
+    let result: unknown;
+    try {
+      result = await route.handle(ws);
+    } catch (error) {
+      this.handlerError = error;
+      await finishConnection(ws, route, logger, true, error);
+      throw error;
+    }
+    await finishConnection(ws, route, logger, false, undefined);
+    return result;
+  }
+
+  private reportFailure(error: unknown): void {
+    const { ws, chain } = this;
+    if (error instanceof WebSocketDisconnect && ws.closed) return; // the client left; nothing to answer
+    const middleware = chain.steps[Math.max(this.thrower, 0)].name;
+    const fields = { err: error, path: ws.path, route: chain.route.path, middleware };
+    if (ws.state === 'connecting') {
+      chain.logger.error(fields, `middleware ${middleware} threw before the upgrade; answered HTTP 500`);
+      ws.deny(500, 'internal server error');
+    } else if (ws.state === 'open') {
+      chain.logger.error(fields, `middleware ${middleware} threw; closing with 1011`);
+      void ws.close(CloseCode.INTERNAL_ERROR, 'internal error');
+    } else {
+      chain.logger.error(fields, `middleware ${middleware} threw after the connection closed`);
+    }
+  }
+
+  private refuse(index: number): void {
+    const { ws, chain } = this;
+    const middleware = chain.steps[index].name;
+    chain.logger.warn(
+      { path: ws.path, route: chain.route.path, middleware },
+      `middleware ${middleware} returned without calling next() or deny(); answered HTTP 403`,
+    );
+    ws.deny(403, 'connection refused');
+  }
+}

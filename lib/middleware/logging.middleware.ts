@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { InboundMessage, SendObserver, WebSocketConnection } from '../connection/web-socket-connection';
+import { WebSocketDisconnect } from '../errors';
+import { DEFAULT_REDACTED_NAMES, redactedHeaders, redactedQuery, redactedSubprotocols } from './redact';
+import { MessageNext, MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
+
+export interface LoggingOptions {
+  /** Also log every message in and out: text cut to {@link maxTextLength}, binary as its length. Default false. */
+  logMessages?: boolean;
+  /** Default: the app's logger. Any `{ info, warn, error }` works, e.g. pino. */
+  logger?: MiddlewareLogger;
+  /**
+   * Query parameter and header names whose values are logged as `[REDACTED]`, replacing the
+   * default list ({@link DEFAULT_REDACTED_NAMES}: token, password, authorization, cookie, ...).
+   * A bearer token offered as a subprotocol is always redacted.
+   */
+  redact?: readonly string[];
+  /** Characters of a text message kept in a message line. Default 200. */
+  maxTextLength?: number;
+}
+
+/**
+ * Logs one structured line per connection when its upgrade request arrives (`websocket connect`:
+ * request id, path, redacted query and headers, client address, offered subprotocols) and one when
+ * it is over (`websocket disconnect`: close code and reason, accepted subprotocol, duration,
+ * messages and bytes in and out). The request id is the `X-Request-Id` header, else a new UUID.
+ * Frames sent with `send*()` are counted; room broadcasts fan out inside uWS and are not.
+ * @example
+ * app.websocketMiddlewares = [new LoggingMiddleware({ logMessages: true, logger: pino() })];
+ */
+export class LoggingMiddleware extends WebSocketMiddleware {
+  private readonly logMessages: boolean;
+  private readonly redact: ReadonlySet<string>;
+  private readonly maxTextLength: number;
+  private readonly live = new Map<WebSocketConnection, ConnectionLog>();
+
+  constructor(options: LoggingOptions = {}) {
+    super();
+    this.logMessages = options.logMessages ?? false;
+    this.redact = new Set((options.redact ?? DEFAULT_REDACTED_NAMES).map((name) => name.toLowerCase()));
+    this.maxTextLength = options.maxTextLength ?? 200;
+    this.useLogger(options.logger);
+  }
+
+  async handle(ws: WebSocketConnection, next: MiddlewareNext): Promise<unknown> {
+    const requestId = ws.headers.get('x-request-id') ?? randomUUID();
+    this.logger.info(
+      {
+        event: 'connect',
+        requestId,
+        path: ws.path,
+        query: redactedQuery(ws, this.redact),
+        client: ws.clientHost,
+        subprotocols: redactedSubprotocols(ws.requestedSubprotocols),
+        headers: redactedHeaders(ws, this.redact),
+      },
+      'websocket connect',
+    );
+    const log = new ConnectionLog(this.logger, ws, requestId, this.logMessages ? this.maxTextLength : -1);
+    this.live.set(ws, log);
+    ws.sendObserver = log;
+    let failure: unknown;
+    try {
+      return await next();
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      this.live.delete(ws);
+      // The chain closes the connection when the handler settles; a refusal by a later middleware closes it just after.
+      if (ws.closed) log.end(failure);
+      else void ws.waitForClose().then(() => log.end(failure));
+    }
+  }
+
+  override onMessage(ws: WebSocketConnection, message: InboundMessage, next: MessageNext): void {
+    this.live.get(ws)?.received(message);
+    next(message);
+  }
+}
+
+/** One connection's counters; also counts what it sends. */
+class ConnectionLog implements SendObserver {
+  private readonly started = performance.now();
+  private messagesIn = 0;
+  private bytesIn = 0;
+  private messagesOut = 0;
+  private bytesOut = 0;
+  /** Another observer already on the connection (e.g. a second LoggingMiddleware). */
+  private readonly previous: SendObserver | null;
+
+  constructor(
+    private readonly logger: MiddlewareLogger,
+    private readonly ws: WebSocketConnection,
+    private readonly requestId: string,
+    /** -1: do not log messages. */
+    private readonly maxTextLength: number,
+  ) {
+    this.previous = ws.sendObserver;
+  }
+
+  received(message: InboundMessage): void {
+    const bytes = typeof message === 'string' ? Buffer.byteLength(message) : message.length;
+    this.messagesIn++;
+    this.bytesIn += bytes;
+    if (this.maxTextLength >= 0) this.logMessage('in', message, bytes);
+  }
+
+  sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void {
+    this.previous?.sent(data, isBinary);
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    this.messagesOut++;
+    this.bytesOut += bytes;
+    if (this.maxTextLength >= 0) this.logMessage('out', isBinary ? null : data, bytes);
+  }
+
+  end(failure: unknown): void {
+    const { ws } = this;
+    this.logger.info(
+      {
+        event: 'disconnect',
+        requestId: this.requestId,
+        path: ws.path,
+        code: ws.closeCode,
+        reason: ws.closeReason,
+        subprotocol: ws.subprotocol,
+        durationMs: Math.round(performance.now() - this.started),
+        messagesIn: this.messagesIn,
+        bytesIn: this.bytesIn,
+        messagesOut: this.messagesOut,
+        bytesOut: this.bytesOut,
+        ...(failure !== undefined && !(failure instanceof WebSocketDisconnect) ? { error: String(failure) } : {}),
+      },
+      'websocket disconnect',
+    );
+  }
+
+  /** `data` is null for binary frames, which are logged by length only. */
+  private logMessage(direction: 'in' | 'out', data: string | Uint8Array | ArrayBuffer | Buffer | null, bytes: number): void {
+    const fields: Record<string, unknown> = { event: 'message', requestId: this.requestId, direction, bytes };
+    if (typeof data === 'string') {
+      fields.text = data.length > this.maxTextLength ? `${data.slice(0, this.maxTextLength)}…` : data;
+    } else {
+      fields.binary = true;
+    }
+    this.logger.info(fields, `websocket message ${direction}`);
+  }
+}

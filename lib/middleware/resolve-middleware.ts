@@ -1,0 +1,53 @@
+import { RouteDefinitionError } from '../errors';
+import type { Logger } from '../logger';
+import type { MessageHook } from './inbound-pipeline';
+import { WebSocketMiddleware, type Middleware, type MiddlewareClass, type MiddlewareFunction } from './web-socket-middleware';
+
+/** A middleware as the chain runs it: resolved once at boot. */
+export interface ResolvedMiddleware {
+  readonly name: string;
+  readonly handle: MiddlewareFunction;
+  /** The instance when it defines `onMessage`, else null. */
+  readonly messageHook: MessageHook | null;
+}
+
+/** Builds one instance of a middleware class (the app caches them, through its container if any). */
+export type MiddlewareInstantiator = (cls: MiddlewareClass) => WebSocketMiddleware;
+
+/** The name shown in the route table: the class name, or the function's name. */
+export function middlewareName(middleware: Middleware): string {
+  if (typeof middleware === 'function') return middleware.name || 'anonymous';
+  return middleware.constructor.name;
+}
+
+/** Whether `value` can go in a middleware list; `where` makes the error say which list. */
+export function assertMiddleware(value: unknown, where: string): asserts value is Middleware {
+  if (typeof value === 'function') return;
+  if (typeof value === 'object' && value !== null && typeof (value as { handle?: unknown }).handle === 'function') return;
+  throw new RouteDefinitionError(
+    `${where}: ${describe(value)} is not a middleware; pass an instance of a WebSocketMiddleware subclass ` +
+      '(e.g. new LoggingMiddleware()), the class itself, or an async (ws, next) => { ... } function',
+  );
+}
+
+export function resolveMiddleware(middleware: Middleware, instantiate: MiddlewareInstantiator, logger: Logger): ResolvedMiddleware {
+  const instance = isMiddlewareClass(middleware) ? instantiate(middleware) : middleware;
+  const name = middlewareName(middleware);
+  if (typeof instance === 'function') return { name, handle: instance, messageHook: null };
+  if (instance instanceof WebSocketMiddleware) instance.attachAppLogger(logger);
+  return {
+    name,
+    handle: instance.handle.bind(instance) as MiddlewareFunction,
+    messageHook: typeof instance.onMessage === 'function' ? (instance as MessageHook) : null,
+  };
+}
+
+function isMiddlewareClass(middleware: Middleware): middleware is MiddlewareClass {
+  return typeof middleware === 'function' && middleware.prototype instanceof WebSocketMiddleware;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'} without handle()`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,76 @@
+import type { InboundMessage, WebSocketConnection } from '../connection/web-socket-connection';
+import { silentLogger, type Logger } from '../logger';
+
+/** The logger a middleware writes to: pino, the app's logger, or any object with these three methods. */
+export type MiddlewareLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/**
+ * Runs the rest of the chain and then the handler. Resolves (or rejects) with the handler's
+ * outcome once the connection is over; rejects with `WebSocketDisconnect` if the client went away
+ * before the handler could run. Call it at most once.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the next step may use any userData type
+export type MiddlewareNext = (ws?: WebSocketConnection<any>) => Promise<unknown>;
+
+/**
+ * Passes an inbound message on to the next message hook and finally to the handler's receive.
+ * Not calling it drops the message. Pass the message itself to keep it, or a replacement.
+ */
+export type MessageNext = (message: InboundMessage) => void;
+
+/** A middleware as a plain function: code before `await next()` runs before the upgrade. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- middleware choose their own userData type
+export type MiddlewareFunction<TUserData extends object = any> = (
+  ws: WebSocketConnection<TUserData>,
+  next: MiddlewareNext,
+) => unknown;
+
+/**
+ * Base class of connection middleware. `handle()` runs before the route handler (so before the
+ * upgrade): refuse with `ws.deny(status)` or `ws.close()`, or call `next()` to go on. Code after
+ * `await next()` runs once the connection is over. Define `onMessage()` to see every inbound
+ * message before the handler does; routes whose middleware define none pay nothing per message.
+ * @example
+ * class Timing extends WebSocketMiddleware {
+ *   async handle(ws: WebSocketConnection, next: MiddlewareNext) {
+ *     const started = Date.now();
+ *     try { return await next(); } finally { console.log(ws.path, Date.now() - started, 'ms'); }
+ *   }
+ * }
+ * app.use(new Timing());
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- middleware choose their own userData type
+export abstract class WebSocketMiddleware<TUserData extends object = any> {
+  /** The `logger` option where a middleware takes one, else the app's logger (set at boot). */
+  protected logger: MiddlewareLogger = silentLogger;
+  private hasOwnLogger = false;
+
+  abstract handle(ws: WebSocketConnection<TUserData>, next: MiddlewareNext): unknown;
+
+  /**
+   * Optional per-message hook, called synchronously for every inbound message before the handler
+   * sees it: call `next(message)` to pass it on, `next(other)` to replace it, nothing to drop it,
+   * or close the connection. An error thrown (or a rejected promise) closes with 1011.
+   */
+  onMessage?(ws: WebSocketConnection<TUserData>, message: InboundMessage, next: MessageNext): void | Promise<void>;
+
+  /** For subclasses whose options include a logger. */
+  protected useLogger(logger: MiddlewareLogger | undefined): void {
+    if (!logger) return;
+    this.logger = logger;
+    this.hasOwnLogger = true;
+  }
+
+  /** @internal Called at boot with the app's logger. */
+  attachAppLogger(logger: Logger): void {
+    if (!this.hasOwnLogger) this.logger = logger;
+  }
+}
+
+/** A middleware class with a no-argument constructor; the app builds one instance (through its container if any). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subclass, whatever its userData type
+export type MiddlewareClass = new () => WebSocketMiddleware<any>;
+
+/** What the middleware lists accept: an instance, a class to instantiate, or a function. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists mix middleware of different userData types
+export type Middleware = WebSocketMiddleware<any> | MiddlewareClass | MiddlewareFunction;

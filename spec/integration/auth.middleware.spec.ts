@@ -1,0 +1,92 @@
+import type { WebSocketConnection } from '../../index';
+import { AuthMiddleware } from '../../middleware';
+import { startApp, type StartedApp } from '../helpers/app';
+import { connect, UpgradeRefused, upgradeStatus } from '../helpers/client';
+import { captureLogger } from '../helpers/capture-logger';
+
+type User = { username: string };
+
+describe('AuthMiddleware over a real server', () => {
+  const logs = captureLogger();
+  let handlerRuns = 0;
+  let server: StartedApp;
+
+  async function welcome(ws: WebSocketConnection<{ user?: User }>): Promise<void> {
+    handlerRuns++;
+    await ws.accept();
+    await ws.sendJson({ message: `Welcome, ${ws.userData.user?.username}!`, subprotocol: ws.subprotocol });
+  }
+
+  beforeAll(async () => {
+    server = await startApp({ logger: logs }, (app) => {
+      // The spec's authenticate(websocket): reads the query itself.
+      const specAuth = new AuthMiddleware<User>((ws) => (ws.queryParams.get('token') === 'secret' ? { username: 'admin' } : null));
+      app.websocket('/secure', welcome, { middlewares: [specAuth] });
+      const tokenAuth = new AuthMiddleware<User>(async (_ws, token) => (token === 'secret' ? { username: 'admin' } : undefined));
+      app.websocket('/token', welcome, { middlewares: [tokenAuth] });
+      const headerOnly = new AuthMiddleware<User>((_ws, token) => (token ? { username: token } : null), {
+        tokenSources: ['header'],
+        status: 403,
+      });
+      app.websocket('/header-only', welcome, { middlewares: [headerOnly] });
+      const broken = new AuthMiddleware(() => {
+        throw new Error('user database is down');
+      });
+      app.websocket('/broken', welcome, { middlewares: [broken] });
+    });
+  });
+  afterAll(() => server.app.close());
+  beforeEach(() => (handlerRuns = 0));
+
+  it("runs the spec's example: ?token=secret puts the user in userData.user before the handler", async () => {
+    const client = await connect(server.url('/secure?token=secret'));
+    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+    expect(handlerRuns).toBe(1);
+  });
+
+  it('answers HTTP 401 before any upgrade when authenticate returns nothing; the handler never runs', async () => {
+    await expect(connect(server.url('/secure?token=wrong'))).rejects.toEqual(new UpgradeRefused(401, 'authentication required'));
+    expect(await upgradeStatus(server.url('/token'))).toBe(401);
+    expect(handlerRuns).toBe(0);
+  });
+
+  it('reads the token from Authorization: Bearer', async () => {
+    const client = await connect(server.url('/token'), { headers: { Authorization: 'Bearer secret' } });
+    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+    expect(await upgradeStatus(server.url('/token'), { headers: { Authorization: 'Bearer nope' } })).toBe(401);
+    // The header wins over the subprotocols, and the offered 'bearer' is still answered.
+    const both = await connect(server.url('/token'), {
+      headers: { Authorization: 'Bearer secret' },
+      protocols: ['bearer', 'not-checked'],
+    });
+    expect(both.socket.protocol).toBe('bearer');
+  });
+
+  it('reads the token from the token query parameter', async () => {
+    const client = await connect(server.url('/token?token=secret'));
+    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+  });
+
+  it("reads the token from Sec-WebSocket-Protocol ['bearer', token] and answers 'bearer'", async () => {
+    const client = await connect(server.url('/token'), { protocols: ['bearer', 'secret'] });
+    expect(client.socket.protocol).toBe('bearer');
+    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: 'bearer' });
+    await expect(connect(server.url('/token'), { protocols: ['bearer', 'wrong'] })).rejects.toEqual(
+      new UpgradeRefused(401, 'authentication required'),
+    );
+  });
+
+  it('honours tokenSources and status options', async () => {
+    expect(await upgradeStatus(server.url('/header-only?token=carol'))).toBe(403);
+    const client = await connect(server.url('/header-only'), { headers: { Authorization: 'bearer carol' } });
+    expect(await client.nextJson()).toEqual({ message: 'Welcome, carol!', subprotocol: '' });
+  });
+
+  it('answers HTTP 500 and logs when authenticate throws', async () => {
+    await expect(connect(server.url('/broken'))).rejects.toEqual(new UpgradeRefused(500, 'authentication failed'));
+    const line = await logs.waitFor((e) => e.message.startsWith('authenticate() threw'), 'the error log line');
+    expect(line.level).toBe('error');
+    expect((line.fields.err as Error).message).toBe('user database is down');
+    expect(handlerRuns).toBe(0);
+  });
+});

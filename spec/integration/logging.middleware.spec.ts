@@ -1,0 +1,117 @@
+import type { WebSocketConnection } from '../../index';
+import { LoggingMiddleware, type MiddlewareNext } from '../../middleware';
+import { startApp, type StartedApp } from '../helpers/app';
+import { connect } from '../helpers/client';
+import { captureLogger, type LogEntry } from '../helpers/capture-logger';
+
+async function echo(ws: WebSocketConnection): Promise<void> {
+  await ws.accept(ws.requestedSubprotocols[0]);
+  for await (const message of ws) {
+    if (typeof message === 'string') await ws.sendText(message);
+    else await ws.sendBytes(message);
+  }
+}
+
+describe('LoggingMiddleware over a real server', () => {
+  const logs = captureLogger();
+  const appLogs = captureLogger();
+  const customCalls: string[] = [];
+  let server: StartedApp;
+
+  // The spec's subclass: extra work, then the parent's behaviour.
+  class CustomLoggingMiddleware extends LoggingMiddleware {
+    override async handle(ws: WebSocketConnection, next: MiddlewareNext): Promise<unknown> {
+      customCalls.push(`WebSocket connection to ${ws.path}`);
+      return super.handle(ws, next);
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startApp({ logger: appLogs }, (app) => {
+      app.websocket('/logged', echo, { middlewares: [new LoggingMiddleware({ logMessages: true, logger: logs })] });
+      app.websocket('/quiet', echo, { middlewares: [new LoggingMiddleware({ logger: logs, redact: ['room'] })] });
+      app.websocket('/custom', echo, { middlewares: [new CustomLoggingMiddleware()] });
+    });
+  });
+  afterAll(() => server.app.close());
+
+  const lineOf = (requestId: string, event: string) => (entry: LogEntry) =>
+    entry.fields.requestId === requestId && entry.fields.event === event;
+
+  it('logs connect, each message and disconnect, with secrets redacted', async () => {
+    const client = await connect(server.url('/logged?token=secret&room=lobby'), {
+      headers: { Authorization: 'Bearer hunter2', Cookie: 'sid=cookie-value', 'X-Request-Id': 'req-1' },
+      protocols: ['bearer', 'subprotocol-token'],
+    });
+    client.send('hello');
+    await client.next();
+    client.send(Buffer.from([1, 2, 3]));
+    await client.next();
+    client.send('x'.repeat(300));
+    await client.next();
+    client.close(1000, 'bye');
+    const disconnect = await logs.waitFor(lineOf('req-1', 'disconnect'), 'the disconnect line');
+
+    const connectLine = logs.entries.find(lineOf('req-1', 'connect'));
+    expect(connectLine?.message).toBe('websocket connect');
+    expect(connectLine?.fields).toMatchObject({
+      path: '/logged',
+      query: { token: '[REDACTED]', room: 'lobby' },
+      client: '127.0.0.1',
+      subprotocols: ['bearer', '[REDACTED]'],
+      headers: {
+        authorization: '[REDACTED]',
+        cookie: '[REDACTED]',
+        'sec-websocket-protocol': 'bearer, [REDACTED]',
+        'x-request-id': 'req-1',
+      },
+    });
+    const bytes = 5 + 3 + 300;
+    expect(disconnect.fields).toMatchObject({
+      code: 1000,
+      reason: 'bye',
+      subprotocol: 'bearer',
+      messagesIn: 3,
+      bytesIn: bytes,
+      messagesOut: 3,
+      bytesOut: bytes,
+    });
+    expect(disconnect.fields.durationMs).toEqual(expect.any(Number));
+
+    const messages = logs.entries.filter(lineOf('req-1', 'message')).map((e) => e.fields);
+    expect(messages).toEqual([
+      { event: 'message', requestId: 'req-1', direction: 'in', bytes: 5, text: 'hello' },
+      { event: 'message', requestId: 'req-1', direction: 'out', bytes: 5, text: 'hello' },
+      { event: 'message', requestId: 'req-1', direction: 'in', bytes: 3, binary: true },
+      { event: 'message', requestId: 'req-1', direction: 'out', bytes: 3, binary: true },
+      { event: 'message', requestId: 'req-1', direction: 'in', bytes: 300, text: `${'x'.repeat(200)}…` },
+      { event: 'message', requestId: 'req-1', direction: 'out', bytes: 300, text: `${'x'.repeat(200)}…` },
+    ]);
+    const everything = JSON.stringify(logs.entries);
+    for (const secret of ['secret', 'hunter2', 'cookie-value', 'subprotocol-token']) expect(everything).not.toContain(secret);
+  });
+
+  it('logs no messages by default, takes its own redact list, and makes up a request id', async () => {
+    const client = await connect(server.url('/quiet?room=lobby&user=ann'));
+    client.send('hello');
+    await client.next();
+    client.close();
+    const disconnect = await logs.waitFor(
+      (e) => e.fields.event === 'disconnect' && e.fields.path === '/quiet',
+      'the disconnect line',
+    );
+    const requestId = disconnect.fields.requestId as string;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(logs.entries.find(lineOf(requestId, 'connect'))?.fields.query).toEqual({ room: '[REDACTED]', user: 'ann' });
+    expect(logs.entries.filter(lineOf(requestId, 'message'))).toEqual([]);
+    expect(disconnect.fields).toMatchObject({ messagesIn: 1, messagesOut: 1, code: 1005 });
+  });
+
+  it('supports subclassing with super.handle(), and logs to the app logger by default', async () => {
+    const client = await connect(server.url('/custom'));
+    client.close();
+    await appLogs.waitFor((e) => e.fields.event === 'disconnect' && e.fields.path === '/custom', 'the disconnect line');
+    expect(customCalls).toEqual(['WebSocket connection to /custom']);
+    expect(appLogs.entries.some((e) => e.fields.event === 'connect' && e.fields.path === '/custom')).toBe(true);
+  });
+});

@@ -1,0 +1,76 @@
+import { withTimeout, type TestSocket } from '../helpers/client';
+import { startPairServer, type Pair, type PairServer } from '../helpers/pairs';
+
+const MESSAGE_BYTES = 64 * 1024;
+const MESSAGES = 300; // ~19 MiB per receiver: far more than the kernel's socket buffers hold
+const MAX_BACKPRESSURE = 256 * 1024;
+
+function numbered(seq: number): Buffer {
+  const message = Buffer.alloc(MESSAGE_BYTES);
+  message.writeUInt32BE(seq);
+  return message;
+}
+
+function seqOf(data: string | Buffer): number {
+  return (data as Buffer).readUInt32BE(0);
+}
+
+/**
+ * Broadcasts MESSAGES binary messages to `room` while `slow` reads nothing, pacing the sender
+ * on `fast` (which lives in this same process and only reads between sends). Asserts that fast
+ * got every message, in order.
+ */
+async function floodPastSlowReceiver(send: (message: Buffer) => Promise<void> | void, fast: TestSocket): Promise<void> {
+  for (let seq = 0; seq < MESSAGES; seq++) {
+    await send(numbered(seq));
+    const received = await fast.next();
+    expect(received.isBinary).toBe(true);
+    expect(seqOf(received.data)).toBe(seq);
+  }
+}
+
+describe('room broadcasts to a slow receiver', () => {
+  let server: PairServer;
+  afterEach(() => server.app.close());
+
+  async function openFeed(): Promise<[Pair, Pair, Pair]> {
+    const [sender, fast, slow] = await server.openPairs(3);
+    for (const { conn } of [sender, fast, slow]) await conn.joinRoom('feed');
+    slow.client.socket.pause();
+    return [sender, fast, slow];
+  }
+
+  it('drops what the slow receiver cannot take (maxBackpressure) without holding back the others', async () => {
+    server = await startPairServer({ maxBackpressure: MAX_BACKPRESSURE });
+    const [sender, fast, slow] = await openFeed();
+
+    await floodPastSlowReceiver((message) => sender.conn.broadcastBytes('feed', message), fast.client);
+
+    // uWS stops queueing for a receiver once it is over maxBackpressure: the rest was dropped.
+    expect(slow.conn.state).toBe('open');
+    expect(slow.conn.bufferedAmount).toBeGreaterThan(0);
+    expect(slow.conn.bufferedAmount).toBeLessThanOrEqual(MAX_BACKPRESSURE + MESSAGE_BYTES);
+
+    // Reading again, it gets what was kept before the limit, in order.
+    slow.client.socket.resume();
+    slow.client.close(1000);
+    await withTimeout(slow.client.closed, 10_000, 'the slow client to read what was kept and close');
+    const kept = slow.client.messages.map((m) => seqOf(m.data));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(MESSAGES);
+    expect(kept).toEqual([...kept].sort((a, b) => a - b));
+    expect(server.app.getRoomSize('feed')).toBe(2);
+  });
+
+  it('closes the slow receiver instead with closeOnBackpressureLimit, and the others keep receiving', async () => {
+    server = await startPairServer({ maxBackpressure: MAX_BACKPRESSURE, closeOnBackpressureLimit: true });
+    const [, fast, slow] = await openFeed();
+
+    await floodPastSlowReceiver((message) => server.app.broadcastBytes('feed', message), fast.client);
+
+    await withTimeout(slow.conn.waitForClose(), 5000, 'the server to close the slow receiver');
+    expect(server.app.getRoomSize('feed')).toBe(2);
+    server.app.broadcast('feed', 'after');
+    expect(await fast.client.nextText()).toBe('after');
+  });
+});

@@ -1,0 +1,86 @@
+import { silentLogger, type ProAPI } from '../../index';
+import { createApp } from '../../samples/chat';
+import { connect, type TestSocket } from '../helpers/client';
+import { httpGet } from '../helpers/http';
+import { freePort, startSample, stopProcess } from '../helpers/process';
+
+describe('samples/chat', () => {
+  let app: ProAPI;
+  let base: string;
+  beforeAll(async () => {
+    app = createApp({ logger: silentLogger });
+    base = `127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
+  });
+  afterAll(() => app.close());
+
+  async function join(room: string, username?: string): Promise<TestSocket> {
+    const query = username === undefined ? '' : `?username=${encodeURIComponent(username)}`;
+    return connect(`ws://${base}/chat/${encodeURIComponent(room)}${query}`);
+  }
+
+  it('serves the chat page at /', async () => {
+    const page = await httpGet(`http://${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.contentType).toBe('text/html; charset=utf-8');
+    expect(page.body).toContain('new WebSocket(');
+  });
+
+  it('announces joins and leaves with the member count, and relays messages with the sender name', async () => {
+    const alice = await join('kitchen', 'alice');
+    expect(await alice.nextJson()).toEqual({ type: 'system', message: 'Welcome to kitchen, alice', members: 1 });
+
+    const bob = await join('kitchen', '  bob  ');
+    expect(await bob.nextJson()).toEqual({ type: 'system', message: 'Welcome to kitchen, bob', members: 2 });
+    expect(await alice.nextJson()).toEqual({ type: 'system', message: 'bob has joined the room', members: 2 });
+
+    // Someone in another room hears nothing of it.
+    const elsewhere = await join('garden', 'eve');
+    expect(await elsewhere.nextJson()).toMatchObject({ members: 1 });
+
+    // The server sets type and username: nobody can post as someone else or as "system".
+    bob.send(JSON.stringify({ message: 'hi <b>all</b>', type: 'system', username: 'alice', mood: 'happy' }));
+    const relayed = { type: 'message', username: 'bob', message: 'hi <b>all</b>', mood: 'happy' };
+    expect(await bob.nextJson()).toEqual(relayed);
+    expect(await alice.nextJson()).toEqual(relayed);
+
+    bob.send('[1, 2]');
+    expect(await bob.nextJson()).toEqual({ type: 'error', message: expect.stringMatching(/JSON object/) });
+
+    bob.socket.terminate();
+    expect(await alice.nextJson()).toEqual({ type: 'system', message: 'bob has left the room', members: 1 });
+
+    const anonymous = await join('kitchen');
+    expect(await anonymous.nextJson()).toEqual({ type: 'system', message: 'Welcome to kitchen, Anonymous', members: 2 });
+    expect(await alice.nextJson()).toEqual({ type: 'system', message: 'Anonymous has joined the room', members: 2 });
+    anonymous.close(1000);
+    expect(await alice.nextJson()).toEqual({ type: 'system', message: 'Anonymous has left the room', members: 1 });
+
+    elsewhere.send(JSON.stringify({ message: 'only the garden hears this' }));
+    expect(await elsewhere.nextJson()).toMatchObject({ username: 'eve' });
+    alice.send(JSON.stringify({ message: 'bye' }));
+    expect(await alice.nextJson()).toMatchObject({ username: 'alice', message: 'bye' });
+    expect(alice.messages).toEqual([]);
+    alice.close();
+    elsewhere.close();
+  });
+
+  it('closes with 1008 and a reason for a room name it cannot use', async () => {
+    const client = await join('bad\u0001room', 'mallory');
+    const { code, reason } = await client.waitClose();
+    expect(code).toBe(1008);
+    expect(reason).toMatch(/invalid room name/);
+  });
+
+  it('is what `npm start` runs: the page and the chat from one process', async () => {
+    const port = await freePort();
+    const { child } = await startSample('chat', port); // npm start = npm run sample -- chat
+    try {
+      expect((await httpGet(`http://127.0.0.1:${port}/`)).body).toContain('<title>ProAPI chat</title>');
+      const client = await connect(`ws://127.0.0.1:${port}/chat/lobby?username=zoe`);
+      expect(await client.nextJson()).toEqual({ type: 'system', message: 'Welcome to lobby, zoe', members: 1 });
+      client.close();
+    } finally {
+      await stopProcess(child);
+    }
+  });
+});

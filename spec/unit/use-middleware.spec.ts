@@ -1,0 +1,134 @@
+import {
+  OnConnect,
+  ProAPI,
+  RouteDefinitionError,
+  silentLogger,
+  UseMiddleware,
+  WebSocket,
+  WebSocketMiddleware,
+  type Middleware,
+  type MiddlewareFunction,
+  type MiddlewareNext,
+} from '../../index';
+import { composeRoute } from '../../lib/middleware/compose-middleware';
+import type { Route } from '../../lib/routing/route';
+import { captureLogger } from '../helpers/capture-logger';
+
+const named = (name: string): MiddlewareFunction => {
+  const middleware: MiddlewareFunction = (_ws, next) => next();
+  Object.defineProperty(middleware, 'name', { value: name });
+  return middleware;
+};
+
+class Audit extends WebSocketMiddleware {
+  handle(_ws: unknown, next: MiddlewareNext): Promise<unknown> {
+    return next();
+  }
+}
+
+const chainOf = (gateway: object, ...globals: Middleware[]): readonly string[] =>
+  new ProAPI({ logger: silentLogger, gateways: [gateway], websocketMiddlewares: globals }).routes[0].middlewares;
+
+describe('@UseMiddleware', () => {
+  it('records class then method middleware, stacked decorators in written order, after the globals', () => {
+    @WebSocket('/ordered')
+    @UseMiddleware(named('c1'), named('c2'))
+    @UseMiddleware(named('c3'))
+    class Ordered {
+      @OnConnect()
+      @UseMiddleware(named('m1'))
+      @UseMiddleware(named('m2'), new Audit())
+      connect(): void {}
+    }
+    expect(chainOf(Ordered, named('g1'), named('g2'))).toEqual(['g1', 'g2', 'c1', 'c2', 'c3', 'm1', 'm2', 'Audit']);
+  });
+
+  it('inherits class middleware (base first) and the handler method middleware', () => {
+    @UseMiddleware(named('base'))
+    class Base {
+      @OnConnect()
+      @UseMiddleware(named('baseMethod'))
+      connect(): void {}
+    }
+    @WebSocket('/child')
+    @UseMiddleware(named('child'))
+    class Child extends Base {}
+    expect(chainOf(Child)).toEqual(['base', 'child', 'baseMethod']);
+  });
+
+  it('rejects what is not a middleware when decorating, saying what to pass', () => {
+    expect(() => {
+      @UseMiddleware({} as never)
+      class Wrong {}
+      return Wrong;
+    }).toThrow(/@UseMiddleware\(\) on Wrong, argument 1: an object of class Object without handle\(\) is not a middleware/);
+    expect(() => new ProAPI({ logger: silentLogger }).websocket('/x', () => undefined, { middlewares: [null as never] })).toThrow(
+      RouteDefinitionError,
+    );
+    expect(() => (new ProAPI({ logger: silentLogger }).websocketMiddlewares = ['log' as never])).toThrow(
+      /app.websocketMiddlewares\[0\]: string "log" is not a middleware/,
+    );
+  });
+
+  it('builds a middleware given as a class once per app, through the container when there is one', () => {
+    const built: string[] = [];
+    const container = {
+      get<T>(cls: new () => T): T {
+        built.push((cls as { name: string }).name);
+        return new cls();
+      },
+    };
+    @WebSocket('/a')
+    @UseMiddleware(Audit)
+    class A {
+      @OnConnect() connect(): void {}
+    }
+    @WebSocket('/b')
+    @UseMiddleware(Audit)
+    class B {
+      @OnConnect() connect(): void {}
+    }
+    const app = new ProAPI({ logger: silentLogger, container, gateways: [A, B] });
+    expect(app.routes.map((r) => r.middlewares)).toEqual([['Audit'], ['Audit']]);
+    expect(built.filter((name) => name === 'Audit')).toEqual(['Audit']);
+  });
+
+  it('lists the chain in the boot log, and cannot change the global list after listen()', async () => {
+    const logger = captureLogger();
+    const app = new ProAPI({ logger, websocketMiddlewares: [named('g')] }).websocket('/x', function handler() {}, {
+      middlewares: [new Audit()],
+    });
+    await app.listen(0, '127.0.0.1');
+    try {
+      expect(logger.entries.map((e) => e.message)).toContain('route WS /x -> (function).handler [g -> Audit]');
+      expect(() => app.use(named('late'))).toThrow(/after listen\(\)/);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('composeRoute', () => {
+  const handler = (): void => undefined;
+  const route: Route = {
+    path: '/x',
+    compiled: { pattern: '/x', paramNames: [], wildcardSegment: -1, shape: '/x' },
+    gatewayName: '(function)',
+    handlerName: 'handler',
+    middlewares: [],
+    handle: handler,
+  };
+  const instantiate = (cls: new () => WebSocketMiddleware): WebSocketMiddleware => new cls();
+
+  it('leaves a route without middleware as it is: the bare handler, no wrapper', () => {
+    const composed = composeRoute(route, [], instantiate, silentLogger);
+    expect(composed).toBe(route);
+    expect(composed.handle).toBe(handler);
+  });
+
+  it('wraps the handler once when there is a chain', () => {
+    const composed = composeRoute(route, [named('a')], instantiate, silentLogger);
+    expect(composed.handle).not.toBe(handler);
+    expect(composed.middlewares).toHaveLength(1);
+  });
+});
