@@ -4,9 +4,9 @@ import { MetadataKey, type HandlerRecord, type MessageRecord } from '../metadata
 import { buildResolvers, compileInvoker, methodOf, type HandlerKind, type Invoker } from '../routing/param-resolvers';
 import type { CompiledPath } from '../routing/path-pattern';
 import type { ConnectionHandler } from '../routing/route';
-import { closeForEscapedError } from './close-on-error';
 import { DtoValidator } from './dto-validator';
 import { MessageDispatcher, type CompiledMessageHandler } from './message-dispatcher';
+import { messageLifecycle } from './message-lifecycle';
 import { resolveMessageOptions, type MessageOptions, type ResolvedMessageOptions } from './message-options';
 
 export interface MessageGatewayParts {
@@ -118,42 +118,6 @@ function compileHook(parts: MessageGatewayParts, record: HandlerRecord, kind: Ha
   const method = methodOf(parts.instance, record.propertyKey, decorator, name);
   const resolvers = buildResolvers(parts.instance, record.propertyKey, method, parts.compiled, name, kind);
   return compileInvoker(parts.instance, method, resolvers);
-}
-
-/**
- * One connection of a message gateway: `@OnConnect` first (it may accept, refuse, or neither),
- * then the framework accepts, dispatches messages until the socket closes, and calls
- * `@OnDisconnect(code, reason)` exactly once for every connection that was open.
- */
-function messageLifecycle(
-  dispatcher: MessageDispatcher,
-  onConnect: Invoker | undefined,
-  onDisconnect: Invoker | undefined,
-  connectName: string,
-  className: string,
-): ConnectionHandler {
-  return async function runMessageGateway(ws) {
-    // Attached before @OnConnect runs, held until it returns: early messages queue, in order.
-    ws.attachSink(dispatcher);
-    if (onConnect) {
-      try {
-        await onConnect(ws);
-      } catch (error) {
-        if (!ws.wasOpened) throw error; // the runner answers the upgrade with HTTP 500
-        closeForEscapedError(ws, error, connectName);
-      }
-    }
-    if (ws.state === 'connecting') await ws.accept();
-    if (!ws.wasOpened) return; // refused by @OnConnect, or the client left before the upgrade
-    ws.releaseSink();
-    const info = await ws.waitForClose();
-    if (!onDisconnect) return;
-    try {
-      await onDisconnect(ws, info);
-    } catch (error) {
-      ws.settings.logger.error({ err: error, path: ws.path, gateway: className }, '@OnDisconnect() threw');
-    }
-  };
 }
 
 function pascal(type: string): string {
