@@ -49,39 +49,41 @@ export class RequireUsernameMiddleware extends WebSocketMiddleware<ChatUser> {
 export function chatGateway(): TemplateFile {
   return {
     path: 'gateways/chat.gateway.ts',
-    content: `import { validate } from 'class-validator';
-import { OnConnect, Param, WebSocket, type WebSocketConnection } from 'proapi';
+    content: `import { Conn, Message, OnConnect, OnDisconnect, OnMessage, Param, WebSocket, type WebSocketConnection } from 'proapi';
 import { UseMiddleware } from 'proapi/middleware';
 import { RequireUsernameMiddleware, type ChatUser } from '../middleware/require-username.middleware';
 import { ChatMessage } from './chat-message.dto';
 
+type ChatConnection = WebSocketConnection<ChatUser>;
+
 /**
  * One chat room per URL: connect to /chat/<room>?username=<name> and send
  * \`{ "type": "chat", "text": "hello" }\`; everyone in the room, you included, receives
- * \`{ "type": "chat", "username": "ann", "text": "hello" }\`. Joins and leaves are announced.
+ * \`{ "type": "chat", "username": "ann", "text": "hello" }\`. Joins and leaves are announced
+ * to the others with the room's size.
  */
 @WebSocket('/chat/:room')
 @UseMiddleware(RequireUsernameMiddleware)
 export class ChatGateway {
   @OnConnect()
-  async connect(ws: WebSocketConnection<ChatUser>, @Param('room') room: string) {
-    const { username } = ws.userData;
+  async join(ws: ChatConnection, @Param('room') room: string) {
     await ws.accept();
     await ws.joinRoom(room);
-    await ws.broadcastJson(room, { type: 'system', message: \`\${username} joined \${room}\` });
-    try {
-      for (;;) {
-        const message = Object.assign(new ChatMessage(), await ws.receiveJson());
-        const errors = await validate(message);
-        if (errors.length > 0) {
-          await ws.sendJson({ type: 'error', error: 'validation', details: errors.map((e) => e.constraints) });
-          continue;
-        }
-        await ws.broadcastJsonToAll(room, { type: 'chat', username, text: message.text });
-      }
-    } finally {
-      await ws.broadcastJson(room, { type: 'system', message: \`\${username} left \${room}\` });
-    }
+    const members = await ws.getRoomSize(room);
+    await ws.broadcastJson(room, { type: 'system', message: \`\${ws.userData.username} joined \${room}\`, members });
+  }
+
+  /** Runs for each \`{ "type": "chat", ... }\` message that ChatMessage validates; others get an error reply. */
+  @OnMessage('chat', ChatMessage)
+  async chat(@Message() message: ChatMessage, @Param('room') room: string, @Conn() ws: ChatConnection) {
+    await ws.broadcastJsonToAll(room, { type: 'chat', username: ws.userData.username, text: message.text });
+  }
+
+  @OnDisconnect()
+  async leave(@Param('room') room: string, @Conn() ws: ChatConnection) {
+    // A closed connection is in no room any more: this reaches everyone still there.
+    const members = await ws.getRoomSize(room);
+    await ws.broadcastJson(room, { type: 'system', message: \`\${ws.userData.username} left \${room}\`, members });
   }
 }
 `,
@@ -105,7 +107,7 @@ describe('ChatGateway', () => {
   it('relays chat messages to everyone in the room', async () => {
     const ann = await client.connect('/chat/lobby?username=ann');
     const bob = await client.connect('/chat/lobby?username=bob');
-    expect(await ann.receiveJson()).toEqual({ type: 'system', message: 'bob joined lobby' });
+    expect(await ann.receiveJson()).toEqual({ type: 'system', message: 'bob joined lobby', members: 2 });
     ann.sendJson({ type: 'chat', text: 'hello' });
     const said = { type: 'chat', username: 'ann', text: 'hello' };
     expect(await bob.receiveJson()).toEqual(said);
@@ -127,13 +129,15 @@ describe('ChatGateway', () => {
     const bob = await client.connect('/chat/lobby?username=bob');
     await ann.receiveJson(); // bob joined
     await bob.close();
-    expect(await ann.receiveJson()).toEqual({ type: 'system', message: 'bob left lobby' });
+    expect(await ann.receiveJson()).toEqual({ type: 'system', message: 'bob left lobby', members: 1 });
   });
 
-  it('answers a message that fails validation, and stays connected', async () => {
+  it('answers a message that fails validation (ChatMessage), and stays connected', async () => {
     const ann = await client.connect('/chat/lobby?username=ann');
     ann.sendJson({ type: 'chat', text: '' });
     expect(await ann.receiveJson()).toMatchObject({ type: 'error', error: 'validation' });
+    ann.sendJson({ type: 'shout', text: 'HELLO' });
+    expect(await ann.receiveJson()).toMatchObject({ type: 'error', error: 'unknown_type' });
     ann.sendJson({ type: 'chat', text: 'better' });
     expect(await ann.receiveJson()).toMatchObject({ type: 'chat', text: 'better' });
   });

@@ -4,18 +4,21 @@ import type { TemplateFile } from './template-file';
 export function gateway({ className, fileName, path }: GatewayNames): TemplateFile {
   return {
     path: `gateways/${fileName}`,
-    content: `import { OnConnect, WebSocket, type WebSocketConnection } from 'proapi';
+    content: `import { OnConnect, OnMessage, WebSocket, type WebSocketConnection } from 'proapi';
 
-/** Served at ${path}: greets each client, then echoes what it sends. */
+/** Served at ${path}. Add one method per message type: @OnMessage('type', DtoClass). */
 @WebSocket('${path}')
 export class ${className} {
   @OnConnect()
   async connect(ws: WebSocketConnection) {
     await ws.accept();
     await ws.sendJson({ type: 'welcome', path: ws.path });
-    for await (const message of ws) {
-      await ws.sendText(message.toString());
-    }
+  }
+
+  /** \`{ "type": "ping", "id": 1 }\` is answered with \`{ "type": "ping", "id": 1, "data": "pong" }\`. */
+  @OnMessage('ping', null)
+  ping() {
+    return 'pong';
   }
 }
 `,
@@ -36,11 +39,11 @@ describe('${className}', () => {
   });
   afterEach(() => client.close());
 
-  it('welcomes a client and echoes its messages', async () => {
+  it('welcomes a client and answers its pings', async () => {
     const conn = await client.connect('${path}');
     expect(await conn.receiveJson()).toEqual({ type: 'welcome', path: '${path}' });
-    conn.sendText('hello');
-    expect(await conn.receiveText()).toBe('hello');
+    conn.sendJson({ type: 'ping', id: 1 });
+    expect(await conn.receiveJson()).toEqual({ type: 'ping', id: 1, data: 'pong' });
   });
 });
 `,
