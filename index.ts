@@ -8,9 +8,14 @@ export {
   type InboundMessage,
   type ConnectionState,
   type ReceiveOptions,
+  type ReceiveJsonOptions,
   type CloseInfo,
 } from './lib/connection/web-socket-connection';
 export * from './lib/errors';
+export { WsException, WebSocketValidationError, type ValidationDetail } from './lib/messages/message-errors';
+export type { MessageOptions, MessageErrorCode } from './lib/messages/message-options';
+export type { DtoClass } from './lib/messages/dto-validator';
+export type { GatewayOptions } from './lib/metadata/records';
 export {
   WebSocketMiddleware,
   type Middleware,

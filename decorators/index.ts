@@ -1,4 +1,6 @@
 export { WebSocket } from './web-socket.decorator';
 export { OnConnect } from './on-connect.decorator';
-export { Param, Query, Header, Conn } from './param.decorators';
+export { OnMessage } from './on-message.decorator';
+export { OnDisconnect } from './on-disconnect.decorator';
+export { Param, Query, Header, Conn, Message, User } from './param.decorators';
 export { UseMiddleware } from './use-middleware.decorator';

@@ -21,3 +21,9 @@ export const Header = (name: string): ParameterDecorator => paramDecorator('head
 
 /** Injects the connection at any position (position 0 gets it without a decorator). */
 export const Conn = (): ParameterDecorator => paramDecorator('conn');
+
+/** Injects the validated message (the DTO instance) into an `@OnMessage` handler. */
+export const Message = (): ParameterDecorator => paramDecorator('message');
+
+/** Injects `ws.userData.user`, e.g. what an auth middleware stored: `@User() user: Account`. */
+export const User = (): ParameterDecorator => paramDecorator('user');

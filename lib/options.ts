@@ -31,6 +31,10 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** Milliseconds `app.close()` waits for handlers to finish after closing their sockets. Default 5,000. */
   shutdownTimeoutMs: number;
+  /** Deepest nesting of objects/arrays `receiveJson()` and `@OnMessage` accept. Default 32. */
+  maxJsonDepth: number;
+  /** Longest JSON text (UTF-16 code units) `receiveJson()` and `@OnMessage` parse. Default 1 MiB. */
+  maxJsonLength: number;
   /** Milliseconds a handler may take to accept or refuse; then the upgrade gets HTTP 408 (0: no limit). Default 10,000. */
   acceptTimeoutMs: number;
   /** Longest room name in UTF-8 bytes; longer ones are an `InvalidRoomNameError`. Default 256. */
@@ -65,6 +69,8 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   idleTimeoutSeconds: 120,
   maxConnections: 100_000,
   shutdownTimeoutMs: 5_000,
+  maxJsonDepth: 32,
+  maxJsonLength: 1024 * 1024,
   acceptTimeoutMs: 10_000,
   maxRoomNameBytes: 256,
 });

@@ -1,13 +1,17 @@
 import { STATUS_CODES } from 'node:http';
+import type { ClassTransformOptions } from 'class-transformer';
+import type { ValidatorOptions } from 'class-validator';
 import {
   CloseCode,
   ReceiveTimeoutError,
   WebSocketBackpressureError,
   WebSocketDisconnect,
-  WebSocketJsonError,
   WebSocketMessageTypeError,
   WebSocketStateError,
 } from '../errors';
+import { defaultValidatorFor, DtoValidator, type DtoClass } from '../messages/dto-validator';
+import { parseJsonSafely, type JsonLimits } from '../messages/safe-json';
+import type { ResolvedOptions } from '../options';
 import { checkRoomName } from '../rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from '../rooms/room-payload';
 import { isSendableCloseCode } from './close-code';
@@ -22,6 +26,23 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 export interface ReceiveOptions {
   /** Milliseconds to wait before rejecting with `ReceiveTimeoutError`; the connection stays open. */
   timeout?: number;
+}
+
+/** Options of `receiveJson(Dto, options)`. */
+export interface ReceiveJsonOptions extends ReceiveOptions {
+  /** class-validator options over the defaults `{ whitelist, forbidNonWhitelisted, forbidUnknownValues }` (all true). */
+  validation?: ValidatorOptions;
+  /** class-transformer options for `plainToInstance`. */
+  transform?: ClassTransformOptions;
+}
+
+/**
+ * @internal Takes a connection's messages as they arrive, instead of `receive()` calls
+ * (`@OnMessage` dispatch). Never throws.
+ */
+export interface MessageSink {
+  /** Handles one message; while a returned promise is pending, later messages wait in the queue. */
+  onMessage(conn: WebSocketConnection, message: InboundMessage): Promise<unknown> | undefined;
 }
 
 export interface CloseInfo {
@@ -50,6 +71,8 @@ interface DrainWaiter {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** @internal What `send*()` return when the frame went out at once; compare to skip a `.then()`. */
+export const SENT = RESOLVED;
 const MAX_REASON_BYTES = 123;
 const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
 const ITERATION_DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -83,6 +106,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   private userDataValue: TUserData | undefined;
   private headerMap: ReadonlyMap<string, string> | undefined;
   private queryValue: URLSearchParams | undefined;
+  private everOpened = false;
+  private sink: MessageSink | null = null;
+  /** The sink is busy with a message (or not started): new messages queue. */
+  private sinkHeld = false;
+  private sinkRelease: (() => void) | null = null;
+  private sinkFailure: ((error: unknown) => void) | null = null;
   // Set by a route's middleware chain, and only when a middleware asks for it: null costs one check.
   /** @internal The route's per-message middleware hooks; they end in {@link deliverMessage}. */
   inboundFilter: ((message: InboundMessage) => void) | null = null;
@@ -183,9 +212,26 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return this.take(RECEIVE_TEXT, options) as Promise<string>;
   }
 
-  /** The next text message parsed as JSON (else `WebSocketJsonError`, close 1007). */
-  receiveJson<T = unknown>(options?: ReceiveOptions): Promise<T> {
-    return this.take(RECEIVE_JSON, options) as Promise<T>;
+  /**
+   * The next text message parsed as JSON (else `WebSocketJsonError`, close 1007). Keys that
+   * reach prototypes (`__proto__`, `constructor`, `prototype`) are refused, and so is JSON longer
+   * or deeper than the `maxJsonLength`/`maxJsonDepth` options.
+   *
+   * Given a DTO class, the message becomes a validated instance of it, exactly as for
+   * `@OnMessage`, else the promise rejects with `WebSocketValidationError` (close 1007 if it escapes).
+   * @example
+   * const msg = await ws.receiveJson(ChatMessage); // ChatMessage instance, validated
+   * const any = await ws.receiveJson<{ n: number }>(); // parsed, not validated
+   */
+  receiveJson<T = unknown>(options?: ReceiveOptions): Promise<T>;
+  receiveJson<T extends object>(dto: DtoClass<T>, options?: ReceiveJsonOptions): Promise<T>;
+  receiveJson<T>(dtoOrOptions?: DtoClass<T & object> | ReceiveOptions, options?: ReceiveJsonOptions): Promise<T> {
+    if (typeof dtoOrOptions !== 'function') return this.take(RECEIVE_JSON, dtoOrOptions) as Promise<T>;
+    const validator =
+      options?.validation || options?.transform
+        ? new DtoValidator(dtoOrOptions, options.validation, options.transform)
+        : defaultValidatorFor(dtoOrOptions);
+    return this.take(RECEIVE_JSON, options).then((plain) => validator.parse(plain));
   }
 
   /** The next message, which must be a binary frame (else `WebSocketMessageTypeError`, close 1003). */
@@ -203,7 +249,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     if (queue !== null && queue.length > 0) {
       const message = queue.shift() as InboundMessage;
       try {
-        return Promise.resolve(convert(kind, message));
+        return Promise.resolve(convert(kind, message, this.transport.options));
       } catch (error) {
         return rejected(error);
       }
@@ -435,6 +481,16 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return this.transport.serverPort;
   }
 
+  /** @internal The app's options (limits, logger), for code that serves this connection. */
+  get settings(): ResolvedOptions {
+    return this.transport.options;
+  }
+
+  /** @internal Whether the upgrade completed at some point (the connection may be closed by now). */
+  get wasOpened(): boolean {
+    return this.everOpened;
+  }
+
   /**
    * Your per-connection state, typed by the `TUserData` parameter. It starts as `{}`: declare
    * fields that are not set yet as optional (`{ user?: User }`), or assign a whole object.
@@ -453,6 +509,51 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   onTransportOpen(socket: SocketRef): void {
     this.socket = socket;
     this.connectionState = 'open';
+    this.everOpened = true;
+  }
+
+  /**
+   * @internal Hands later messages to `sink` instead of the queue. Messages wait in the queue
+   * until {@link releaseSink}; `receive*()` calls still take precedence over the sink.
+   */
+  attachSink(sink: MessageSink): void {
+    this.sink = sink;
+    this.sinkHeld = true;
+    // Per connection, not per message: waiting for an async handler allocates no closure.
+    this.sinkRelease = () => this.releaseSink();
+    this.sinkFailure = (error) => {
+      this.sinkFailed(error);
+      this.releaseSink();
+    };
+  }
+
+  /** @internal Lets the sink take messages: the queued ones first, in order. */
+  releaseSink(): void {
+    this.sinkHeld = false;
+    const queue = this.queue;
+    while (queue !== null && queue.length > 0 && !this.sinkHeld && this.connectionState === 'open') {
+      this.deliver(queue.shift() as InboundMessage);
+    }
+  }
+
+  private deliver(message: InboundMessage): void {
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = (this.sink as MessageSink).onMessage(this as WebSocketConnection, message);
+    } catch (error) {
+      // Sinks answer every failure themselves; this is a bug, and it must not reach uWS's callback.
+      this.sinkFailed(error);
+      return;
+    }
+    if (pending !== undefined) {
+      this.sinkHeld = true;
+      void pending.then(this.sinkRelease, this.sinkFailure);
+    }
+  }
+
+  private sinkFailed(error: unknown): void {
+    this.transport.options.logger.error({ err: error, path: this.path }, 'message dispatch failed; closing with 1011');
+    if (this.connectionState === 'open') void this.close(CloseCode.INTERNAL_ERROR, 'internal error');
   }
 
   /** @internal A message arrived; text already decoded, binary already copied out of uWS memory. */
@@ -465,7 +566,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   deliverMessage(message: InboundMessage): void {
     const waiters = this.waiters;
     if (waiters !== null && waiters.length > 0) {
-      settle(waiters.shift() as Waiter, message);
+      settle(waiters.shift() as Waiter, message, this.transport.options);
+      return;
+    }
+    // Not held means the queue is empty: deliver at once, inside the transport's callback.
+    if (this.sink !== null && !this.sinkHeld) {
+      this.deliver(message);
       return;
     }
     const queue = (this.queue ??= []);
@@ -542,20 +648,20 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   }
 }
 
-function settle(waiter: Waiter, message: InboundMessage): void {
+function settle(waiter: Waiter, message: InboundMessage, limits: JsonLimits): void {
   if (waiter.timer) clearTimeout(waiter.timer);
   if (waiter.kind === RECEIVE_ANY) {
     waiter.resolve(message);
     return;
   }
   try {
-    waiter.resolve(convert(waiter.kind, message));
+    waiter.resolve(convert(waiter.kind, message, limits));
   } catch (error) {
     waiter.reject(error);
   }
 }
 
-function convert(kind: ReceiveKind, message: InboundMessage): unknown {
+function convert(kind: ReceiveKind, message: InboundMessage, limits: JsonLimits): unknown {
   switch (kind) {
     case RECEIVE_ANY:
       return message;
@@ -569,11 +675,7 @@ function convert(kind: ReceiveKind, message: InboundMessage): unknown {
       return message;
     case RECEIVE_JSON:
       if (typeof message !== 'string') throw new WebSocketMessageTypeError('text', 'binary');
-      try {
-        return JSON.parse(message);
-      } catch (error) {
-        throw new WebSocketJsonError((error as Error).message);
-      }
+      return parseJsonSafely(message, limits);
   }
 }
 

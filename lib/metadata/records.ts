@@ -1,3 +1,5 @@
+import type { DtoClass } from '../messages/dto-validator';
+import type { MessageOptions } from '../messages/message-options';
 import type { Middleware } from '../middleware/web-socket-middleware';
 
 /** Namespaced metadata keys. Decorators write plain records under them; the scanner reads them. */
@@ -5,21 +7,33 @@ export const MetadataKey = {
   GATEWAY: 'proapi:gateway',
   HANDLERS: 'proapi:handlers',
   PARAMS: 'proapi:params',
+  MESSAGES: 'proapi:messages',
   MIDDLEWARE: 'proapi:middleware',
 } as const;
+
+/** The options of `@WebSocket(path, options)`. */
+export type GatewayOptions = MessageOptions;
 
 /** Written by `@WebSocket(path)` on the class. */
 export interface GatewayRecord {
   readonly path: string;
+  readonly options?: GatewayOptions;
 }
 
-/** Written by handler decorators (`@OnConnect()`, ...) on the prototype. */
+/** Written by handler decorators (`@OnConnect()`, `@OnDisconnect()`) on the prototype. */
 export interface HandlerRecord {
-  readonly kind: 'connect';
+  readonly kind: 'connect' | 'disconnect';
   readonly propertyKey: string | symbol;
 }
 
-export type ParamSource = 'conn' | 'param' | 'query' | 'header';
+/** Written by `@OnMessage(type, dto)` on the prototype; `dto` is `undefined` when it was left out. */
+export interface MessageRecord {
+  readonly propertyKey: string | symbol;
+  readonly type: string;
+  readonly dto: DtoClass | null | undefined;
+}
+
+export type ParamSource = 'conn' | 'param' | 'query' | 'header' | 'message' | 'user';
 
 /** Written by parameter decorators (`@Param('room')`, ...) on the prototype. */
 export interface ParamRecord {

@@ -1,18 +1,12 @@
 import { RouteDefinitionError } from '../errors';
+import { compileMessageGateway, collectMessageRecords } from '../messages/message-gateway';
 import { readOwnRecord, readOwnRecords } from '../metadata/metadata-store';
-import {
-  MetadataKey,
-  type GatewayRecord,
-  type HandlerRecord,
-  type MiddlewareRecord,
-  type ParamRecord,
-} from '../metadata/records';
+import { MetadataKey, type GatewayRecord, type HandlerRecord, type MiddlewareRecord } from '../metadata/records';
 import type { Middleware } from '../middleware/web-socket-middleware';
-import type { WebSocketConnection } from '../connection/web-socket-connection';
-import { compilePath, type CompiledPath } from './path-pattern';
+import { buildResolvers, connectionOf, type ArgumentResolver } from './param-resolvers';
+import { compilePath } from './path-pattern';
 import type { ConnectionHandler, Route } from './route';
 
-type ArgumentResolver = (ws: WebSocketConnection) => unknown;
 type Method = (...args: unknown[]) => unknown;
 
 /**
@@ -28,29 +22,50 @@ export function scanGateway(instance: object): Route {
   const compiled = compilePath(gateway.path);
   if (typeof compiled === 'string') throw new RouteDefinitionError(`${cls.name}: ${compiled}`);
 
-  const handlers = collectHandlers(Object.getPrototypeOf(instance) as object);
-  const connect = handlers.filter((h) => h.kind === 'connect');
-  if (connect.length === 0) {
-    throw new RouteDefinitionError(`${cls.name} has no handler: decorate one method with @OnConnect()`);
+  const prototype = Object.getPrototypeOf(instance) as object;
+  const handlers = collectHandlers(prototype);
+  const connect = atMostOne(handlers, 'connect', cls.name);
+  const disconnect = atMostOne(handlers, 'disconnect', cls.name);
+  const messages = collectMessageRecords(prototype);
+  if (messages.length > 0) {
+    const perMessage = messages.map((m) => m.propertyKey);
+    refuseMiddlewareOn(prototype, cls.name, disconnect ? [...perMessage, disconnect.propertyKey] : perMessage);
+    const { handle, handlerName } = compileMessageGateway({
+      instance,
+      className: cls.name,
+      options: gateway.options ?? {},
+      compiled,
+      connect,
+      disconnect,
+      messages,
+    });
+    const middlewares = [...classMiddlewares(cls), ...(connect ? methodMiddlewares(prototype, connect.propertyKey) : [])];
+    return { path: gateway.path, compiled, gatewayName: cls.name, handlerName, middlewares, handle };
   }
-  if (connect.length > 1) {
+  if (disconnect) {
     throw new RouteDefinitionError(
-      `${cls.name} has ${connect.length} @OnConnect() methods (${connect.map((h) => String(h.propertyKey)).join(', ')}); keep one`,
+      `${cls.name}.${String(disconnect.propertyKey)}: @OnDisconnect() runs in gateways with @OnMessage() handlers; ` +
+        'in an @OnConnect() receive loop, clean up in a finally block instead',
     );
   }
-  const { propertyKey } = connect[0];
+  if (!connect) {
+    throw new RouteDefinitionError(
+      `${cls.name} has no handler: decorate one method with @OnConnect(), or methods with @OnMessage(type, Dto)`,
+    );
+  }
+  const { propertyKey } = connect;
   const handlerName = String(propertyKey);
   const method = (instance as Record<string | symbol, unknown>)[propertyKey];
   if (typeof method !== 'function') {
     throw new RouteDefinitionError(`${cls.name}.${handlerName} is decorated with @OnConnect() but is not a method`);
   }
-  const resolvers = buildResolvers(instance, propertyKey, method as Method, compiled, `${cls.name}.${handlerName}`);
+  const resolvers = buildResolvers(instance, propertyKey, method as Method, compiled, `${cls.name}.${handlerName}`, 'connect');
   return {
     path: gateway.path,
     compiled,
     gatewayName: cls.name,
     handlerName,
-    middlewares: [...classMiddlewares(cls), ...methodMiddlewares(Object.getPrototypeOf(instance) as object, propertyKey)],
+    middlewares: [...classMiddlewares(cls), ...methodMiddlewares(prototype, propertyKey)],
     handle: bindHandler(instance, method as Method, resolvers),
   };
 }
@@ -71,9 +86,37 @@ function methodMiddlewares(prototype: object, propertyKey: string | symbol): Mid
   return [];
 }
 
+/** Middleware wraps connections, so on a per-message or disconnect method it would silently do nothing. */
+function refuseMiddlewareOn(prototype: object, className: string, propertyKeys: readonly (string | symbol)[]): void {
+  for (const propertyKey of propertyKeys) {
+    if (methodMiddlewares(prototype, propertyKey).length > 0) {
+      throw new RouteDefinitionError(
+        `${className}.${String(propertyKey)}: @UseMiddleware() runs per connection, so it belongs on the class ` +
+          'or its @OnConnect() method, not on an @OnMessage() or @OnDisconnect() method',
+      );
+    }
+  }
+}
+
 /** Decorators apply bottom-up, so stacked records are stored last-written first. */
 function inWrittenOrder(records: readonly MiddlewareRecord[]): Middleware[] {
   return [...records].reverse().flatMap((record) => record.middlewares);
+}
+
+/** The one record of `kind`, if any; two are a boot error. */
+function atMostOne(
+  handlers: readonly HandlerRecord[],
+  kind: HandlerRecord['kind'],
+  className: string,
+): HandlerRecord | undefined {
+  const found = handlers.filter((h) => h.kind === kind);
+  if (found.length > 1) {
+    const decorator = kind === 'connect' ? '@OnConnect()' : '@OnDisconnect()';
+    throw new RouteDefinitionError(
+      `${className} has ${found.length} ${decorator} methods (${found.map((h) => String(h.propertyKey)).join(', ')}); keep one`,
+    );
+  }
+  return found[0];
 }
 
 /** Handler records along the prototype chain; a subclass's record for a method shadows its parent's. */
@@ -90,61 +133,7 @@ function collectHandlers(prototype: object): HandlerRecord[] {
   return result;
 }
 
-/** Parameter records of the nearest prototype that declares any for `propertyKey`. */
-function collectParams(prototype: object, propertyKey: string | symbol): ParamRecord[] {
-  for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const own = readOwnRecords<ParamRecord>(MetadataKey.PARAMS, proto).filter((p) => p.propertyKey === propertyKey);
-    if (own.length > 0) return own;
-  }
-  return [];
-}
-
-function buildResolvers(
-  instance: object,
-  propertyKey: string | symbol,
-  method: Method,
-  compiled: CompiledPath,
-  where: string,
-): ArgumentResolver[] {
-  const records = collectParams(Object.getPrototypeOf(instance) as object, propertyKey);
-  const arity = Math.max(method.length, ...records.map((r) => r.index + 1), 1);
-  const resolvers: ArgumentResolver[] = [];
-  for (let index = 0; index < arity; index++) {
-    const record = records.find((r) => r.index === index);
-    if (record) resolvers.push(resolverFor(record, compiled, where));
-    else if (index === 0) resolvers.push(connectionOf);
-    else {
-      throw new RouteDefinitionError(
-        `parameter ${index} of ${where} has no decorator: use @Param(), @Query(), @Header() or @Conn()`,
-      );
-    }
-  }
-  return resolvers;
-}
-
-const connectionOf: ArgumentResolver = (ws) => ws;
-
-function resolverFor(record: ParamRecord, compiled: CompiledPath, where: string): ArgumentResolver {
-  const name = record.name ?? '';
-  switch (record.source) {
-    case 'conn':
-      return connectionOf;
-    case 'param':
-      if (!compiled.paramNames.includes(name) && !(name === '*' && compiled.wildcardSegment >= 0)) {
-        throw new RouteDefinitionError(
-          `${where}: @Param('${name}') is not in path "${compiled.pattern}" ` +
-            `(its parameters: ${compiled.paramNames.join(', ') || 'none'})`,
-        );
-      }
-      return (ws) => ws.params[name];
-    case 'query':
-      return (ws) => ws.queryParams.get(name) ?? undefined;
-    case 'header':
-      return (ws) => ws.headers.get(name);
-  }
-}
-
-function bindHandler(instance: object, method: Method, resolvers: ArgumentResolver[]): ConnectionHandler {
+function bindHandler(instance: object, method: Method, resolvers: readonly ArgumentResolver[]): ConnectionHandler {
   if (resolvers.length === 1 && resolvers[0] === connectionOf) return method.bind(instance) as ConnectionHandler;
   return (ws) => method.apply(instance, resolvers.map((resolve) => resolve(ws)));
 }

@@ -38,13 +38,37 @@ describe('samples/chat', () => {
     expect(await elsewhere.nextJson()).toMatchObject({ members: 1 });
 
     // The server sets type and username: nobody can post as someone else or as "system".
-    bob.send(JSON.stringify({ message: 'hi <b>all</b>', type: 'system', username: 'alice', mood: 'happy' }));
-    const relayed = { type: 'message', username: 'bob', message: 'hi <b>all</b>', mood: 'happy' };
+    bob.send(JSON.stringify({ message: 'hi <b>all</b>' }));
+    const relayed = { type: 'message', username: 'bob', message: 'hi <b>all</b>' };
     expect(await bob.nextJson()).toEqual(relayed);
     expect(await alice.nextJson()).toEqual(relayed);
+    bob.send(JSON.stringify({ type: 'message', message: 'typed' }));
+    expect(await bob.nextJson()).toEqual({ ...relayed, message: 'typed' });
+    expect(await alice.nextJson()).toEqual({ ...relayed, message: 'typed' });
 
+    // What the DTO does not allow is answered to the sender only, and the connection stays.
+    bob.send(JSON.stringify({ type: 'system', message: 'I am the server' }));
+    expect(await bob.nextJson()).toEqual({
+      type: 'error',
+      error: 'unknown_type',
+      message: 'no handler for message type "system"',
+    });
+    bob.send(JSON.stringify({ message: 'hi', username: 'alice' }));
+    expect(await bob.nextJson()).toEqual({
+      type: 'error',
+      error: 'validation',
+      message: 'invalid "message" message: property username should not exist',
+      details: [{ property: 'username', constraints: { whitelistValidation: 'property username should not exist' } }],
+    });
+    for (const message of ['', 'x'.repeat(2001)]) {
+      bob.send(JSON.stringify({ message }));
+      expect(await bob.nextJson()).toMatchObject({
+        error: 'validation',
+        details: [{ property: 'message', constraints: { isLength: 'message must have 1 to 2000 characters' } }],
+      });
+    }
     bob.send('[1, 2]');
-    expect(await bob.nextJson()).toEqual({ type: 'error', message: expect.stringMatching(/JSON object/) });
+    expect(await bob.nextJson()).toMatchObject({ type: 'error', error: 'unknown_type', message: expect.stringMatching(/JSON object/) });
 
     bob.socket.terminate();
     expect(await alice.nextJson()).toEqual({ type: 'system', message: 'bob has left the room', members: 1 });

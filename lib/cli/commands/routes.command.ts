@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { CliError } from '../cli.error';
+import type { CliIO } from '../cli-io';
+import { formatRoutes } from '../format-routes';
+import { loadEntry } from '../load-entry';
+
+export interface RoutesOptions {
+  cwd?: string;
+  entry?: string;
+  json?: boolean;
+}
+
+const DEFAULT_ENTRIES = ['app.ts', 'app.js'];
+
+/**
+ * `proapi routes`: loads the project's app module, calls its `createApp()` (or takes its default
+ * export) and prints `app.routes`. The app is built, never started: no port is opened.
+ */
+export async function printRoutes(options: RoutesOptions, io: CliIO): Promise<void> {
+  const root = path.resolve(io.cwd, options.cwd ?? '.');
+  const entry = findEntry(root, options.entry);
+  let exports: Record<string, unknown>;
+  try {
+    exports = (io.loadModule ?? loadEntry)(entry) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`could not load ${entry}: ${(error as Error).message}`);
+  }
+  const routes = await readRoutes(entry, exports);
+  if (options.json) {
+    io.stdout(`${JSON.stringify(routes, null, 2)}\n`);
+  } else if (routes.length === 0) {
+    io.stdout('The app has no routes yet: register gateways with new ProAPI({ gateways: [...] }).\n');
+  } else {
+    io.stdout(formatRoutes(routes));
+  }
+}
+
+function findEntry(root: string, given: string | undefined): string {
+  if (given !== undefined) {
+    const entry = path.resolve(root, given);
+    if (!existsSync(entry)) throw new CliError(`--entry ${given}: ${entry} does not exist`);
+    return entry;
+  }
+  for (const candidate of DEFAULT_ENTRIES) {
+    const entry = path.join(root, candidate);
+    if (existsSync(entry)) return entry;
+  }
+  throw new CliError(
+    `no app.ts or app.js in ${root}. proapi routes loads a module exporting createApp(); ` +
+      'run it in your project, or pass --cwd <project dir> or --entry <file>',
+  );
+}
+
+async function readRoutes(entry: string, exports: Record<string, unknown>): Promise<readonly object[]> {
+  const factory = exports.createApp ?? exports.default;
+  const app: unknown = typeof factory === 'function' ? await (factory as () => unknown)() : factory;
+  const hasRoutes = typeof app === 'object' && app !== null && 'routes' in app;
+  if (!hasRoutes) {
+    throw new CliError(
+      `${path.basename(entry)} must export createApp() returning a ProAPI app ` +
+        `(its exports: ${Object.keys(exports).join(', ') || 'none'})`,
+    );
+  }
+  try {
+    return (app as { routes: readonly object[] }).routes;
+  } catch (error) {
+    throw new CliError(`the app's routes are not valid: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,169 @@
+import { plainToInstance, type ClassConstructor, type ClassTransformOptions } from 'class-transformer';
+import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
+import {
+  getMetadataStorage,
+  validate,
+  validateSync,
+  ValidationTypes,
+  type ValidationError,
+  type ValidatorOptions,
+} from 'class-validator';
+import { WebSocketValidationError, type ValidationDetail } from './message-errors';
+
+/** A class a message is turned into and validated against (a DTO). */
+export type DtoClass<T extends object = object> = new (...args: never[]) => T;
+
+/** What validation means unless a gateway or `receiveJson()` call says otherwise. */
+export const DEFAULT_VALIDATION: Readonly<ValidatorOptions> = Object.freeze({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+});
+
+/** The result of a failed check; returned, not thrown, so bad input costs no stack trace. */
+export class ValidationFailure {
+  constructor(readonly details: readonly ValidationDetail[]) {}
+}
+
+const NOT_AN_OBJECT = new ValidationFailure([
+  { property: '', constraints: { isObject: 'the message must be a JSON object' } },
+]);
+
+/**
+ * Turns plain payloads into validated instances of one DTO class. Built once per class at boot.
+ * Validation is synchronous (`validateSync`, no promise per message) unless the class, or a
+ * nested DTO, uses an async constraint; class-validator's `validateSync` would silently skip those.
+ */
+export class DtoValidator<T extends object = object> {
+  readonly isAsync: boolean;
+  private readonly validatorOptions: ValidatorOptions;
+
+  constructor(
+    readonly dto: DtoClass<T>,
+    validation: ValidatorOptions = {},
+    private readonly transformOptions?: ClassTransformOptions,
+  ) {
+    this.validatorOptions = {
+      ...DEFAULT_VALIDATION,
+      ...validation,
+      // Errors are flattened into details; keeping the target would only retain the message.
+      validationError: { target: false, value: false, ...validation.validationError },
+    };
+    this.isAsync = isAsyncDto(dto);
+  }
+
+  /** Whether validation would reject every message: no decorators while `forbidUnknownValues` is on. */
+  get rejectsEverything(): boolean {
+    return this.validatorOptions.forbidUnknownValues !== false && !hasValidationMetadata(this.dto);
+  }
+
+  /** The payload as a validated instance, or what is wrong with it; a promise only if {@link isAsync}. */
+  check(payload: unknown): T | ValidationFailure | Promise<T | ValidationFailure> {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return NOT_AN_OBJECT;
+    const instance = plainToInstance(this.dto as ClassConstructor<T>, payload, this.transformOptions);
+    if (this.isAsync) return this.checkAsync(instance);
+    return outcome(instance, validateSync(instance, this.validatorOptions));
+  }
+
+  /** Like {@link check}, but throws `WebSocketValidationError`. */
+  async parse(payload: unknown): Promise<T> {
+    const result = await this.check(payload);
+    if (result instanceof ValidationFailure) throw new WebSocketValidationError(this.dto.name, result.details);
+    return result;
+  }
+
+  private async checkAsync(instance: T): Promise<T | ValidationFailure> {
+    return outcome(instance, await validate(instance, this.validatorOptions));
+  }
+}
+
+const sharedValidators = new WeakMap<DtoClass, DtoValidator>();
+
+/** The validator for `dto` with default options, built on first use. */
+export function defaultValidatorFor<T extends object>(dto: DtoClass<T>): DtoValidator<T> {
+  let validator = sharedValidators.get(dto);
+  if (!validator) sharedValidators.set(dto, (validator = new DtoValidator(dto)));
+  return validator as DtoValidator<T>;
+}
+
+function outcome<T>(instance: T, errors: ValidationError[]): T | ValidationFailure {
+  return errors.length === 0 ? instance : new ValidationFailure(flattenValidationErrors(errors, '', []));
+}
+
+/** class-validator's error tree as a flat list with dotted property paths. */
+export function flattenValidationErrors(
+  errors: readonly ValidationError[],
+  prefix: string,
+  out: ValidationDetail[],
+): ValidationDetail[] {
+  for (const error of errors) {
+    const property = error.property === undefined ? prefix : prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) out.push({ property, constraints: error.constraints });
+    if (error.children && error.children.length > 0) flattenValidationErrors(error.children, property, out);
+  }
+  return out;
+}
+
+function hasValidationMetadata(dto: DtoClass): boolean {
+  return getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length > 0;
+}
+
+const asyncDtos = new WeakMap<DtoClass, boolean>();
+
+/** Whether validating `dto` needs class-validator's async `validate()`; computed once per class. */
+function isAsyncDto(dto: DtoClass): boolean {
+  let isAsync = asyncDtos.get(dto);
+  if (isAsync === undefined) asyncDtos.set(dto, (isAsync = hasAsyncConstraints(dto, new Set())));
+  return isAsync;
+}
+
+function hasAsyncConstraints(dto: DtoClass, seen: Set<DtoClass>): boolean {
+  if (seen.has(dto)) return false;
+  seen.add(dto);
+  const storage = getMetadataStorage();
+  for (const metadata of storage.getTargetValidationMetadatas(dto, '', true, false)) {
+    switch (metadata.type) {
+      case ValidationTypes.PROMISE_VALIDATION:
+        return true;
+      case ValidationTypes.CUSTOM_VALIDATION:
+        if (storage.getTargetValidatorConstraints(metadata.constraintCls).some((c) => c.async)) return true;
+        break;
+      case ValidationTypes.NESTED_VALIDATION: {
+        const nested = nestedClasses(dto, metadata.propertyName);
+        if (nested === undefined || nested.some((cls) => hasAsyncConstraints(cls, seen))) return true;
+        break;
+      }
+    }
+  }
+  return false;
+}
+
+// class-transformer keeps `@Type()` records in a singleton it does not re-export from its index.
+const transformerStorage = loadTransformerStorage();
+
+function loadTransformerStorage(): TransformerStorage | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module, see above
+    return (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage })
+      .defaultMetadataStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The classes a nested property becomes (`@Type(() => Author)`); undefined when unknowable. */
+function nestedClasses(dto: DtoClass, property: string): DtoClass[] | undefined {
+  if (!transformerStorage) return undefined;
+  const metadata = transformerStorage.findTypeMetadata(dto, property);
+  // Without @Type() the value stays a plain object that no constraint of a class applies to.
+  if (!metadata) return [];
+  const classes = (metadata.options?.discriminator?.subTypes ?? []).map((subType) => subType.value as DtoClass);
+  try {
+    const type: unknown = metadata.typeFunction({ newObject: {}, object: {}, property });
+    if (typeof type === 'function') classes.push(type as DtoClass);
+  } catch {
+    // A type function that inspects the real value cannot be resolved at boot.
+    return undefined;
+  }
+  return classes;
+}

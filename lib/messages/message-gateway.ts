@@ -1,0 +1,125 @@
+import { RouteDefinitionError } from '../errors';
+import { readOwnRecords } from '../metadata/metadata-store';
+import { MetadataKey, type HandlerRecord, type MessageRecord } from '../metadata/records';
+import { buildResolvers, compileInvoker, methodOf, type HandlerKind, type Invoker } from '../routing/param-resolvers';
+import type { CompiledPath } from '../routing/path-pattern';
+import type { ConnectionHandler } from '../routing/route';
+import { DtoValidator } from './dto-validator';
+import { MessageDispatcher, type CompiledMessageHandler } from './message-dispatcher';
+import { messageLifecycle } from './message-lifecycle';
+import { resolveMessageOptions, type MessageOptions, type ResolvedMessageOptions } from './message-options';
+
+export interface MessageGatewayParts {
+  readonly instance: object;
+  readonly className: string;
+  readonly options: MessageOptions;
+  readonly compiled: CompiledPath;
+  readonly connect: HandlerRecord | undefined;
+  readonly disconnect: HandlerRecord | undefined;
+  readonly messages: readonly MessageRecord[];
+}
+
+/** `@OnMessage` records along the prototype chain; a subclass's records for a method replace its parent's. */
+export function collectMessageRecords(prototype: object): MessageRecord[] {
+  const shadowed = new Set<string | symbol>();
+  const result: MessageRecord[] = [];
+  for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const own = readOwnRecords<MessageRecord>(MetadataKey.MESSAGES, proto);
+    for (const record of own) if (!shadowed.has(record.propertyKey)) result.push(record);
+    for (const record of own) shadowed.add(record.propertyKey);
+  }
+  return result;
+}
+
+/**
+ * Compiles a gateway with `@OnMessage` handlers at boot: every type, DTO and parameter is checked
+ * here, so a mistake fails `listen()` rather than a message. Returns the connection handler.
+ */
+export function compileMessageGateway(parts: MessageGatewayParts): { handle: ConnectionHandler; handlerName: string } {
+  const { className } = parts;
+  const options = resolveMessageOptions(parts.options, className);
+  const handlers = new Map<string, CompiledMessageHandler>();
+  for (const record of parts.messages) {
+    const compiled = compileMessageHandler(parts, record, options);
+    const existing = handlers.get(compiled.type);
+    if (existing) {
+      throw new RouteDefinitionError(
+        `${className}: message type "${compiled.type}" is handled by both ${existing.name}() and ${compiled.name}(); ` +
+          `keep one @OnMessage('${compiled.type}')`,
+      );
+    }
+    handlers.set(compiled.type, compiled);
+  }
+  if (options.defaultType !== undefined && !handlers.has(options.defaultType)) {
+    throw new RouteDefinitionError(
+      `${className}: option defaultType is "${options.defaultType}", ` +
+        `but no @OnMessage('${options.defaultType}') handles it`,
+    );
+  }
+  const dispatcher = new MessageDispatcher(handlers, options);
+  const onConnect = parts.connect && compileHook(parts, parts.connect, 'connect');
+  const onDisconnect = parts.disconnect && compileHook(parts, parts.disconnect, 'disconnect');
+  const connectName = parts.connect ? `${className}.${String(parts.connect.propertyKey)}` : '';
+  const types = [...handlers.keys()].sort().join(', ');
+  return {
+    handle: messageLifecycle(dispatcher, onConnect, onDisconnect, connectName, className),
+    handlerName: parts.connect ? `${String(parts.connect.propertyKey)} + @OnMessage(${types})` : `@OnMessage(${types})`,
+  };
+}
+
+function compileMessageHandler(
+  parts: MessageGatewayParts,
+  record: MessageRecord,
+  options: ResolvedMessageOptions,
+): CompiledMessageHandler {
+  const { type, dto, propertyKey } = record;
+  const name = `${parts.className}.${String(propertyKey)}`;
+  if (typeof type !== 'string' || type === '') {
+    throw new RouteDefinitionError(
+      `${name}: @OnMessage() needs the message type as a non-empty string, got ${String(type)}`,
+    );
+  }
+  if (dto === undefined) {
+    throw new RouteDefinitionError(
+      `${name}: @OnMessage('${type}') has no DTO class. Pass the class its messages must match, ` +
+        `e.g. @OnMessage('${type}', ${pascal(type)}Message), or pass null to receive them unvalidated`,
+    );
+  }
+  if (dto !== null && typeof dto !== 'function') {
+    throw new RouteDefinitionError(
+      `${name}: the second argument of @OnMessage('${type}', ...) must be a DTO class or null`,
+    );
+  }
+  let validator: DtoValidator | null = null;
+  if (dto !== null) {
+    validator = new DtoValidator(dto, options.validation, options.transform);
+    if (validator.rejectsEverything) {
+      throw new RouteDefinitionError(
+        `${name}: ${dto.name} has no class-validator decorators, so forbidUnknownValues rejects every "${type}" ` +
+          'message. Decorate its properties (e.g. @IsString()), ' +
+          `or use @OnMessage('${type}', null) for messages without fields`,
+      );
+    }
+  }
+  const method = methodOf(parts.instance, propertyKey, '@OnMessage()', name);
+  const resolvers = buildResolvers(parts.instance, propertyKey, method, parts.compiled, name, 'message');
+  return {
+    type,
+    name,
+    validator,
+    invoke: compileInvoker(parts.instance, method, resolvers),
+    replyHead: `{${JSON.stringify(options.discriminator)}:${JSON.stringify(type)}`,
+  };
+}
+
+function compileHook(parts: MessageGatewayParts, record: HandlerRecord, kind: HandlerKind): Invoker {
+  const name = `${parts.className}.${String(record.propertyKey)}`;
+  const decorator = kind === 'connect' ? '@OnConnect()' : '@OnDisconnect()';
+  const method = methodOf(parts.instance, record.propertyKey, decorator, name);
+  const resolvers = buildResolvers(parts.instance, record.propertyKey, method, parts.compiled, name, kind);
+  return compileInvoker(parts.instance, method, resolvers);
+}
+
+function pascal(type: string): string {
+  return type.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _sep, c: string) => c.toUpperCase());
+}

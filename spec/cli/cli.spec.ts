@@ -1,0 +1,174 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { formatRoutes } from '../../lib/cli/format-routes';
+import { runCli } from '../../lib/cli/program';
+
+const { version } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI in-process, in `cwd`, capturing what it prints. */
+async function proapi(cwd: string, ...argv: string[]): Promise<Run> {
+  const run = { code: 0, stdout: '', stderr: '' };
+  run.code = await runCli(argv, {
+    cwd,
+    stdout: (text) => (run.stdout += text),
+    stderr: (text) => (run.stderr += text),
+    loadModule: (file) => require(file) as unknown,
+  });
+  return run;
+}
+
+describe('proapi CLI', () => {
+  let work: string;
+  beforeEach(() => {
+    work = mkdtempSync(path.join(tmpdir(), 'proapi-cli-'));
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  it('prints help with every command, and its version', async () => {
+    const help = await proapi(work, '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: proapi \[options\] \[command\]/);
+    for (const command of ['new [options] <dir>', 'generate|g', 'routes [options]']) expect(help.stdout).toContain(command);
+    expect(await proapi(work, '--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const newHelp = await proapi(work, 'new', '--help');
+    expect(newHelp.stdout).toMatch(/--proapi <spec>/);
+  });
+
+  it.each([
+    [['bogus'], "unknown command 'bogus'"],
+    [['new'], "missing required argument 'dir'"],
+    [['new', 'app', '--package-manager', 'yarn'], "argument 'yarn' is invalid. Allowed choices are npm"],
+    [['new', 'app', '--colour'], "unknown option '--colour'"],
+    [['new', 'app', '--name', 'My App'], '--name "My App" is not a valid npm package name'],
+    [['g', 'gateway'], "missing required argument 'name'"],
+  ])('exits non-zero on %p, saying why', async (argv, message) => {
+    const run = await proapi(work, ...argv);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(message);
+    expect(run.stdout).toBe('');
+  });
+
+  describe('new', () => {
+    it('creates a project and says what to run next', async () => {
+      const run = await proapi(work, 'new', 'My Chat');
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      const root = path.join(work, 'My Chat');
+      expect(run.stdout).toContain(`Creating my-chat in ${root}`);
+      for (const file of ['package.json', 'tsconfig.json', 'jest.config.ts', 'README.md', 'app.ts', 'gateways/chat.gateway.ts', 'spec/chat.gateway.spec.ts']) {
+        expect(run.stdout).toContain(`created ${file}`);
+        expect(existsSync(path.join(root, file))).toBe(true);
+      }
+      expect(run.stdout).toMatch(/cd "My Chat"\n {2}npm install\n {2}npm test .*\n {2}npm start /);
+      const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+      expect(pkg.name).toBe('my-chat');
+      expect(pkg.dependencies.proapi).toBe(`^${version}`);
+      expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toMatch(/npm start[^\n]*\nnpm test/);
+    });
+
+    it('refuses a non-empty directory unless --force', async () => {
+      writeFileSync(path.join(work, 'notes.txt'), 'mine');
+      const refused = await proapi(work, 'new', '.');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('error: . is not empty (notes.txt); choose a new directory, or pass --force');
+      expect(existsSync(path.join(work, 'package.json'))).toBe(false);
+
+      const forced = await proapi(work, 'new', '.', '--force', '--name', 'chat');
+      expect(forced.code).toBe(0);
+      expect(forced.stdout).not.toContain('cd ');
+      expect(readFileSync(path.join(work, 'notes.txt'), 'utf8')).toBe('mine');
+      expect(existsSync(path.join(work, 'gateways/chat.gateway.ts'))).toBe(true);
+    });
+
+    it('writes a file: proapi dependency as an absolute path, and checks it exists', async () => {
+      writeFileSync(path.join(work, 'proapi.tgz'), '');
+      expect((await proapi(work, 'new', 'app', '--proapi', 'file:proapi.tgz')).code).toBe(0);
+      const pkg = JSON.parse(readFileSync(path.join(work, 'app/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      expect(pkg.dependencies.proapi).toBe(`file:${path.join(work, 'proapi.tgz')}`);
+
+      const missing = await proapi(work, 'new', 'other', '--proapi', 'file:missing.tgz');
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('missing.tgz does not exist (build one with npm pack)');
+    });
+  });
+
+  describe('generate gateway', () => {
+    it('adds a gateway and its spec with normalised names, registers it, and refuses to overwrite', async () => {
+      await proapi(work, 'new', 'app');
+      const root = path.join(work, 'app');
+      const run = await proapi(root, 'g', 'gateway', 'chatRoom');
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toContain('created gateways/chat-room.gateway.ts');
+      expect(run.stdout).toContain('created spec/chat-room.gateway.spec.ts');
+      expect(readFileSync(path.join(root, 'gateways/chat-room.gateway.ts'), 'utf8')).toMatch(
+        /@WebSocket\('\/chat-room'\)\nexport class ChatRoomGateway \{/,
+      );
+      const app = readFileSync(path.join(root, 'app.ts'), 'utf8');
+      expect(app).toContain("import { ChatRoomGateway } from './gateways/chat-room.gateway';");
+      expect(app).toMatch(/gateways: \[ChatGateway, ChatRoomGateway\]/);
+
+      const again = await proapi(work, 'generate', 'gateway', 'chat-room', '--cwd', 'app');
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('gateways/chat-room.gateway.ts and spec/chat-room.gateway.spec.ts already exist; nothing was written');
+      expect(readFileSync(path.join(root, 'app.ts'), 'utf8')).toBe(app);
+    });
+
+    it('tells how to register the gateway when app.ts is not the generated one', async () => {
+      writeFileSync(path.join(work, 'package.json'), '{}');
+      const run = await proapi(work, 'g', 'gateway', 'presence');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Register it in your app: new ProAPI({ gateways: [..., PresenceGateway] })');
+    });
+
+    it('refuses to run outside a project', async () => {
+      const run = await proapi(work, 'g', 'gateway', 'presence');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`no package.json in ${work}: run this inside a ProAPI project, or pass --cwd <project dir>`);
+    });
+  });
+
+  describe('routes', () => {
+    const fixture = path.join(__dirname, 'fixtures/routes.app.ts');
+
+    it("prints the app's route table without starting it", async () => {
+      const run = await proapi(work, 'routes', '--entry', fixture);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout.split('\n')).toEqual([
+        'PATH         GATEWAY      HANDLER  MIDDLEWARES',
+        '/chat/:room  ChatGateway  connect  requestId → RequireToken',
+        '/echo        (function)   echo     requestId',
+        '',
+      ]);
+      const json = await proapi(work, 'routes', '--entry', fixture, '--json');
+      expect(JSON.parse(json.stdout)).toEqual([
+        { path: '/chat/:room', gateway: 'ChatGateway', handler: 'connect', middlewares: ['requestId', 'RequireToken'] },
+        { path: '/echo', gateway: '(function)', handler: 'echo', middlewares: ['requestId'] },
+      ]);
+    });
+
+    it('says where it looked for the app', async () => {
+      const run = await proapi(work, 'routes');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`no app.ts or app.js in ${work}. proapi routes loads a module exporting createApp()`);
+      writeFileSync(path.join(work, 'app.js'), 'exports.somethingElse = 1;');
+      const wrong = await proapi(work, 'routes');
+      expect(wrong.stderr).toContain('app.js must export createApp() returning a ProAPI app (its exports: somethingElse)');
+    });
+
+    it('formats extra route fields, such as middleware chains, as columns', () => {
+      const table = formatRoutes([
+        { path: '/a', gateway: 'A', handler: 'connect', middleware: ['Auth', 'RateLimit'] },
+        { path: '/b', gateway: 'B', handler: 'connect', middleware: [] },
+      ]);
+      expect(table).toBe(
+        ['PATH  GATEWAY  HANDLER  MIDDLEWARE', '/a    A        connect  Auth → RateLimit', '/b    B        connect  -', ''].join('\n'),
+      );
+    });
+  });
+});

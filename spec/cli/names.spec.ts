@@ -1,0 +1,43 @@
+import { gatewayNames, isValidPackageName, packageNameFromDirectory, splitWords } from '../../lib/cli/names';
+
+describe('gateway name normalisation', () => {
+  it.each(['chat-room', 'chat_room', 'chatRoom', 'ChatRoom', 'chat room', 'ChatRoomGateway', 'chat-room-gateway', ' chat--room '])(
+    '%p names ChatRoomGateway in chat-room.gateway.ts',
+    (input) => {
+      expect(gatewayNames(input)).toEqual({
+        className: 'ChatRoomGateway',
+        kebab: 'chat-room',
+        fileName: 'chat-room.gateway.ts',
+        specFileName: 'chat-room.gateway.spec.ts',
+        path: '/chat-room',
+      });
+    },
+  );
+
+  it('keeps acronyms and digits with their word', () => {
+    expect(splitWords('HTTPServer')).toEqual(['http', 'server']);
+    expect(splitWords('v2-chat')).toEqual(['v2', 'chat']);
+    expect(gatewayNames('presence').className).toBe('PresenceGateway');
+    expect(gatewayNames('Gateway').className).toBe('GatewayGateway');
+  });
+
+  it.each(['', '3d', 'chat/room', 'chat.room', 'héllo', '-chat'])('rejects %p with a message that shows a good name', (input) => {
+    expect(() => gatewayNames(input)).toThrow(/start with a letter and use only letters, digits, "-" and "_" \(e\.g\. chat-room/);
+  });
+});
+
+describe('package names', () => {
+  it('derives one from a directory name', () => {
+    expect(packageNameFromDirectory('My Chat')).toBe('my-chat');
+    expect(packageNameFromDirectory('myChatApp')).toBe('my-chat-app');
+    expect(packageNameFromDirectory('chat.app')).toBe('chat-app');
+    expect(packageNameFromDirectory('???')).toBeUndefined();
+  });
+
+  it('checks what npm accepts', () => {
+    expect(isValidPackageName('my-chat')).toBe(true);
+    expect(isValidPackageName('@acme/chat')).toBe(true);
+    expect(isValidPackageName('My Chat')).toBe(false);
+    expect(isValidPackageName('.hidden')).toBe(false);
+  });
+});

@@ -1,0 +1,395 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import {
+  Conn,
+  Message,
+  OnConnect,
+  OnMessage,
+  Param,
+  Query,
+  User,
+  WebSocket,
+  WebSocketConnection,
+  WsException,
+} from '../../index';
+import { AuthMiddleware, UseMiddleware } from '../../middleware';
+import { startApp, type StartedApp } from '../helpers/app';
+import { captureLogger } from '../helpers/capture-logger';
+import { connect, deferred, upgradeStatus, type TestSocket } from '../helpers/client';
+
+class Author {
+  @IsString() @MaxLength(10) name!: string;
+}
+
+class ChatMessage {
+  @IsString() @Length(1, 20) text!: string;
+  @IsOptional() @IsIn(['plain', 'markdown']) format?: string;
+  @IsOptional() @ValidateNested() @Type(() => Author) author?: Author;
+}
+
+class LoginCode {
+  @IsString() @Length(4, 4) code!: string;
+}
+
+let slowGate = deferred();
+
+@WebSocket('/chat/:room')
+class ChatGateway {
+  @OnConnect()
+  connect(ws: WebSocketConnection) {
+    // Returns without accept(): the framework accepts for gateways with @OnMessage handlers.
+    ws.userData.user = { name: ws.queryParams.get('name') ?? 'anonymous' };
+  }
+
+  @OnMessage('chat', ChatMessage)
+  chat(@Message() msg: ChatMessage, @Param('room') room: string, @Query('name') name?: string) {
+    return {
+      room,
+      name,
+      keys: Object.keys(msg).sort(),
+      text: msg.text,
+      isDto: msg instanceof ChatMessage,
+      authorIsDto: msg.author === undefined ? null : msg.author instanceof Author,
+    };
+  }
+
+  @OnMessage('echo', null)
+  echo(ws: WebSocketConnection, payload: Record<string, unknown>) {
+    return { connection: ws instanceof WebSocketConnection, payload };
+  }
+
+  @OnMessage('slow', null)
+  async slow() {
+    await slowGate.promise;
+    return 'slow done';
+  }
+
+  @OnMessage('silent', null)
+  silent() {}
+
+  @OnMessage('login', null)
+  async login(ws: WebSocketConnection) {
+    // A handler may take a follow-up message itself; dispatch waits until it returns.
+    const answer = await ws.receiveJson(LoginCode, { timeout: 5000 });
+    return `code ${answer.code}`;
+  }
+
+  @OnMessage('whoami', null)
+  whoami(@User() user: { name: string }, @Conn() ws: WebSocketConnection) {
+    return { user, path: ws.path };
+  }
+
+  @OnMessage('boom', null)
+  boom() {
+    throw new Error('kaput');
+  }
+
+  @OnMessage('reject', null)
+  async reject() {
+    throw new WsException('room_full', 'the room is full', { limit: 2 });
+  }
+
+  @OnMessage('reject-badly', null)
+  rejectBadly() {
+    throw new WsException('odd', 'data that JSON cannot hold', { n: 1n });
+  }
+
+  @OnMessage('unserializable', null)
+  unserializable() {
+    return 10n;
+  }
+}
+
+@WebSocket('/lenient', { validation: { forbidNonWhitelisted: false }, exposeErrors: true })
+class LenientGateway {
+  @OnMessage('chat', ChatMessage)
+  chat(@Message() msg: ChatMessage) {
+    return { keys: Object.keys(msg).sort(), text: msg.text };
+  }
+
+  @OnMessage('boom', null)
+  boom() {
+    throw new TypeError('kaput');
+  }
+}
+
+@WebSocket('/events', { discriminator: 'event', idField: 'ref', defaultType: 'chat' })
+class EventGateway {
+  @OnMessage('chat', ChatMessage)
+  chat(@Message() msg: ChatMessage) {
+    return msg.text.toUpperCase();
+  }
+}
+
+@WebSocket('/secure')
+@UseMiddleware(new AuthMiddleware((_ws, token) => (token === 'secret' ? { name: 'admin' } : null)))
+class SecureGateway {
+  @OnMessage('whoami', null)
+  whoami(@User() user: { name: string }) {
+    return user;
+  }
+}
+
+@WebSocket('/strict', { closeOn: ['invalid_json', 'unknown_type', 'validation', 'internal'] })
+class StrictGateway {
+  @OnMessage('chat', ChatMessage)
+  chat() {
+    return 'ok';
+  }
+
+  @OnMessage('boom', null)
+  boom() {
+    throw new Error('kaput');
+  }
+}
+
+describe('@OnMessage dispatch over a real server', () => {
+  let server: StartedApp;
+  const log = captureLogger();
+  const clients: TestSocket[] = [];
+  const open = async (path: string): Promise<TestSocket> => {
+    const client = await connect(server.url(path));
+    clients.push(client);
+    return client;
+  };
+  const ask = async (client: TestSocket, message: unknown): Promise<unknown> => {
+    client.send(typeof message === 'string' ? message : JSON.stringify(message));
+    return client.nextJson();
+  };
+
+  beforeAll(async () => {
+    server = await startApp({
+      logger: log,
+      gateways: [ChatGateway, LenientGateway, EventGateway, StrictGateway, SecureGateway],
+    });
+  });
+  afterEach(() => clients.splice(0).forEach((c) => c.socket.terminate()));
+  afterAll(() => server.app.close());
+
+  it('dispatches by type to a DTO instance, with path, query and request id', async () => {
+    const client = await open('/chat/lobby?name=ann');
+    expect(await ask(client, { type: 'chat', id: 7, text: 'hello' })).toEqual({
+      type: 'chat',
+      id: 7,
+      data: { room: 'lobby', name: 'ann', keys: ['text'], text: 'hello', isDto: true, authorIsDto: null },
+    });
+    expect(await ask(client, { type: 'echo', id: 'req-1', a: [1, { b: 2 }] })).toEqual({
+      type: 'echo',
+      id: 'req-1',
+      data: { connection: true, payload: { a: [1, { b: 2 }] } },
+    });
+    expect(await ask(client, { type: 'whoami' })).toEqual({
+      type: 'whoami',
+      data: { user: { name: 'ann' }, path: '/chat/lobby' },
+    });
+  });
+
+  it('validates nested DTOs and reports dotted property paths', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'chat', id: 1, text: 'hi', author: { name: 'bo' } })).toMatchObject({
+      id: 1,
+      data: { keys: ['author', 'text'], authorIsDto: true },
+    });
+    expect(await ask(client, { type: 'chat', id: 2, text: 'hi', author: { name: 'far too long a name' } })).toEqual({
+      type: 'error',
+      error: 'validation',
+      id: 2,
+      message: 'invalid "chat" message: name must be shorter than or equal to 10 characters',
+      details: [{ property: 'author.name', constraints: { maxLength: 'name must be shorter than or equal to 10 characters' } }],
+    });
+  });
+
+  it('answers a validation failure with every failed property and keeps the connection', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'chat', id: 'v', text: '', format: 'html', extra: true })).toEqual({
+      type: 'error',
+      error: 'validation',
+      id: 'v',
+      message: 'invalid "chat" message: property extra should not exist (and 2 more, see details)',
+      details: [
+        { property: 'extra', constraints: { whitelistValidation: 'property extra should not exist' } },
+        { property: 'text', constraints: { isLength: 'text must be longer than or equal to 1 characters' } },
+        { property: 'format', constraints: { isIn: 'format must be one of the following values: plain, markdown' } },
+      ],
+    });
+    expect(await ask(client, { type: 'chat', text: 'still here' })).toMatchObject({ data: { text: 'still here' } });
+  });
+
+  it('strips unknown properties when forbidNonWhitelisted is off', async () => {
+    const client = await open('/lenient');
+    expect(await ask(client, { type: 'chat', text: 'hi', extra: 1, isAdmin: true })).toEqual({
+      type: 'chat',
+      data: { keys: ['text'], text: 'hi' },
+    });
+  });
+
+  it('answers unknown types, missing types and non-object messages with unknown_type', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'nope', id: 5 })).toEqual({
+      type: 'error',
+      error: 'unknown_type',
+      id: 5,
+      message: 'no handler for message type "nope"',
+    });
+    expect(await ask(client, { text: 'no type' })).toEqual({
+      type: 'error',
+      error: 'unknown_type',
+      message: 'the "type" field must be a string naming the message type',
+    });
+    expect(await ask(client, '[1,2]')).toEqual({
+      type: 'error',
+      error: 'unknown_type',
+      message: 'expected a JSON object with a "type" field',
+    });
+  });
+
+  it('answers invalid JSON and binary frames with invalid_json', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, '{"type": "chat",')).toEqual({
+      type: 'error',
+      error: 'invalid_json',
+      message: expect.stringMatching(/JSON/) as unknown,
+    });
+    client.send(Buffer.from([1, 2, 3]));
+    expect(await client.nextJson()).toEqual({
+      type: 'error',
+      error: 'invalid_json',
+      message: 'binary frames are not accepted: send a JSON object as text',
+    });
+    const deep = '{"type":"echo","a":' + '['.repeat(40) + ']'.repeat(40) + '}';
+    expect(await ask(client, deep)).toEqual({
+      type: 'error',
+      error: 'invalid_json',
+      message: 'nesting is deeper than 32 levels (option maxJsonDepth)',
+    });
+  });
+
+  it('refuses __proto__ and constructor.prototype payloads without polluting Object.prototype', async () => {
+    const client = await open('/chat/lobby');
+    const attacks = [
+      '{"type":"chat","text":"hi","__proto__":{"polluted":"yes"}}',
+      '{"type":"echo","nested":{"__proto__":{"polluted":"yes"}}}',
+      '{"type":"echo","constructor":{"prototype":{"polluted":"yes"}}}',
+    ];
+    for (const attack of attacks) {
+      const reply = (await ask(client, attack)) as { error: string; message: string };
+      expect(reply).toEqual({ type: 'error', error: 'invalid_json', message: expect.stringMatching(/^key "(__proto__|constructor)" is not allowed/) });
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('rejects a request id that is not a string or number', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'echo', id: { x: 1 } })).toEqual({
+      type: 'error',
+      error: 'validation',
+      message: 'invalid request id: id must be a string or a number',
+      details: [{ property: 'id', constraints: { isRequestId: 'id must be a string or a number' } }],
+    });
+  });
+
+  it('answers a throwing handler with internal, logs it, and keeps the connection', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'boom', id: 3 })).toEqual({ type: 'error', error: 'internal', id: 3, message: 'internal error' });
+    expect(log.entries).toContainEqual(
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ handler: 'ChatGateway.boom', type: 'boom' }) }),
+    );
+    expect(await ask(client, { type: 'unserializable', id: 4 })).toEqual({ type: 'error', error: 'internal', id: 4, message: 'internal error' });
+    expect(await ask(client, { type: 'echo', id: 5 })).toMatchObject({ id: 5 });
+  });
+
+  it('includes error details only when exposeErrors (development mode) is on', async () => {
+    const client = await open('/lenient');
+    expect(await ask(client, { type: 'boom', id: 1 })).toEqual({
+      type: 'error',
+      error: 'internal',
+      id: 1,
+      message: 'internal error',
+      details: { name: 'TypeError', message: 'kaput', stack: expect.stringContaining('TypeError: kaput') as unknown },
+    });
+  });
+
+  it('sends a WsException as the error the handler chose', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'reject', id: 9 })).toEqual({
+      type: 'error',
+      error: 'room_full',
+      id: 9,
+      message: 'the room is full',
+      data: { limit: 2 },
+    });
+    expect(await ask(client, { type: 'reject-badly', id: 10 })).toEqual({
+      type: 'error',
+      error: 'odd',
+      id: 10,
+      message: 'data that JSON cannot hold',
+    });
+  });
+
+  it('sends nothing for undefined results and handles one message at a time, in order', async () => {
+    const client = await open('/chat/lobby');
+    slowGate = deferred();
+    client.send(JSON.stringify({ type: 'silent', id: 1 }));
+    client.send(JSON.stringify({ type: 'slow', id: 2 }));
+    client.send(JSON.stringify({ type: 'echo', id: 3 }));
+    slowGate.resolve();
+    // The echo waited behind the slow handler (else its reply would come first); silent sent nothing.
+    expect(await client.nextJson()).toEqual({ type: 'slow', id: 2, data: 'slow done' });
+    expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 3 });
+  });
+
+  it('lets a handler receive a follow-up message itself, answering bad ones', async () => {
+    const client = await open('/chat/lobby');
+    client.send(JSON.stringify({ type: 'login', id: 1 }));
+    client.send(JSON.stringify({ code: '1234' }));
+    client.send(JSON.stringify({ type: 'echo', id: 2 }));
+    expect(await client.nextJson()).toEqual({ type: 'login', id: 1, data: 'code 1234' });
+    expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 2 });
+
+    // Bad follow-ups are answered like bad messages, or close as in loop-style handlers.
+    client.send(JSON.stringify({ type: 'login', id: 3 }));
+    client.send(JSON.stringify({ code: '1' }));
+    const tooShort = 'code must be longer than or equal to 4 characters';
+    expect(await client.nextJson()).toEqual({
+      type: 'error',
+      error: 'validation',
+      id: 3,
+      message: `invalid LoginCode: ${tooShort}`,
+      details: [{ property: 'code', constraints: { isLength: tooShort } }],
+    });
+    client.send(JSON.stringify({ type: 'login', id: 4 }));
+    client.send(Buffer.from([1]));
+    expect((await client.waitClose()).code).toBe(1003);
+  });
+
+  it('runs class middleware first: @User() gets what AuthMiddleware stored', async () => {
+    expect(await upgradeStatus(server.url('/secure?token=wrong'))).toBe(401);
+    const client = await open('/secure?token=secret');
+    expect(await ask(client, { type: 'whoami' })).toEqual({ type: 'whoami', data: { name: 'admin' } });
+  });
+
+  it('uses the configured discriminator, id field and default type in replies and errors', async () => {
+    const client = await open('/events');
+    expect(await ask(client, { event: 'chat', ref: 'r1', text: 'hey' })).toEqual({ event: 'chat', ref: 'r1', data: 'HEY' });
+    // defaultType: a message without the discriminator field is a "chat".
+    expect(await ask(client, { ref: 'r2', text: 'ho' })).toEqual({ event: 'chat', ref: 'r2', data: 'HO' });
+    expect(await ask(client, { event: 'nope', ref: 2 })).toEqual({
+      event: 'error',
+      error: 'unknown_type',
+      ref: 2,
+      message: 'no handler for message type "nope"',
+    });
+  });
+
+  it.each([
+    ['invalid_json', '{oops', 1007],
+    ['unknown_type', { type: 'nope' }, 1008],
+    ['validation', { type: 'chat', text: '' }, 1007],
+    ['internal', { type: 'boom' }, 1011],
+  ])('closes after %s when the gateway asks to', async (error, message, code) => {
+    const client = await open('/strict');
+    expect(await ask(client, message)).toMatchObject({ type: 'error', error });
+    expect((await client.waitClose()).code).toBe(code);
+  });
+});

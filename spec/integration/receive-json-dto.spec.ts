@@ -1,0 +1,97 @@
+import { IsInt, IsString, MaxLength, Min } from 'class-validator';
+import { WebSocketValidationError } from '../../index';
+import { startApp, type StartedApp } from '../helpers/app';
+import { connect } from '../helpers/client';
+
+class Move {
+  @IsString() @MaxLength(8) piece!: string;
+  @IsInt() @Min(0) square!: number;
+}
+
+describe('receiveJson(Dto) in loop-style handlers', () => {
+  let server: StartedApp;
+  beforeAll(async () => {
+    server = await startApp({ maxJsonDepth: 4 }, (app) => {
+      app.websocket('/moves', async (ws) => {
+        await ws.accept();
+        for (;;) {
+          try {
+            const move = await ws.receiveJson(Move);
+            await ws.sendJson({ ok: move instanceof Move, piece: move.piece, square: move.square });
+          } catch (error) {
+            if (!(error instanceof WebSocketValidationError)) throw error;
+            await ws.sendJson({ dto: error.dto, details: error.details });
+          }
+        }
+      });
+      app.websocket('/lenient', async (ws) => {
+        await ws.accept();
+        const move = await ws.receiveJson(Move, { validation: { forbidNonWhitelisted: false } });
+        await ws.sendJson({ keys: Object.keys(move).sort() });
+      });
+      app.websocket('/strict', async (ws) => {
+        await ws.accept();
+        await ws.receiveJson(Move); // a validation error escapes: close 1007
+      });
+      app.websocket('/plain', async (ws) => {
+        await ws.accept();
+        await ws.sendJson(await ws.receiveJson<{ a: unknown }>()); // unsafe JSON escapes: close 1007
+        await ws.sendJson(await ws.receiveJson());
+      });
+    });
+  });
+  afterAll(() => server.app.close());
+
+  it('returns a validated DTO instance, and a WebSocketValidationError with details otherwise', async () => {
+    const client = await connect(server.url('/moves'));
+    client.send(JSON.stringify({ piece: 'knight', square: 12 }));
+    expect(await client.nextJson()).toEqual({ ok: true, piece: 'knight', square: 12 });
+    client.send(JSON.stringify({ piece: 'dragonfly', square: -1, castle: true }));
+    expect(await client.nextJson()).toEqual({
+      dto: 'Move',
+      details: [
+        { property: 'castle', constraints: { whitelistValidation: 'property castle should not exist' } },
+        { property: 'piece', constraints: { maxLength: 'piece must be shorter than or equal to 8 characters' } },
+        { property: 'square', constraints: { min: 'square must not be less than 0' } },
+      ],
+    });
+    client.send('"not an object"');
+    expect(await client.nextJson()).toEqual({
+      dto: 'Move',
+      details: [{ property: '', constraints: { isObject: 'the message must be a JSON object' } }],
+    });
+    client.close();
+  });
+
+  it('takes validation options per call', async () => {
+    const client = await connect(server.url('/lenient'));
+    client.send(JSON.stringify({ piece: 'rook', square: 0, castle: true }));
+    expect(await client.nextJson()).toEqual({ keys: ['piece', 'square'] });
+  });
+
+  it('closes with 1007 when a validation error escapes the handler', async () => {
+    const client = await connect(server.url('/strict'));
+    client.send(JSON.stringify({ piece: 'rook' }));
+    const closed = await client.waitClose();
+    expect(closed.code).toBe(1007);
+    expect(closed.reason).toMatch(/^message does not match Move: square invalid/);
+  });
+
+  it('keeps receiveJson<T>() unvalidated but parses it safely, bounded by maxJsonDepth', async () => {
+    const client = await connect(server.url('/plain'));
+    client.send(JSON.stringify({ a: [[[1]]] }));
+    expect(await client.nextJson()).toEqual({ a: [[[1]]] });
+    client.send(JSON.stringify({ a: [[[[1]]]] }));
+    expect(await client.waitClose()).toEqual({
+      code: 1007,
+      reason: 'message is not valid JSON: nesting is deeper than 4 levels (option maxJsonDepth)',
+    });
+  });
+
+  it('refuses prototype keys in receiveJson<T>() too', async () => {
+    const client = await connect(server.url('/plain'));
+    client.send('{"a":1,"__proto__":{"polluted":true}}');
+    expect((await client.waitClose()).code).toBe(1007);
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

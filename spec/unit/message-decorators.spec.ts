@@ -1,0 +1,254 @@
+import { Type } from 'class-transformer';
+import {
+  IsString,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import {
+  Conn,
+  Header,
+  Message,
+  OnConnect,
+  OnDisconnect,
+  OnMessage,
+  Param,
+  ProAPI,
+  Query,
+  RouteDefinitionError,
+  silentLogger,
+  User,
+  WebSocket,
+  type GatewayClass,
+  type WebSocketConnection,
+} from '../../index';
+import { DtoValidator } from '../../lib/messages/dto-validator';
+import { RateLimitMiddleware, UseMiddleware } from '../../middleware';
+import { readOwnRecord, readOwnRecords } from '../../lib/metadata/metadata-store';
+import { MetadataKey, type GatewayRecord, type MessageRecord, type ParamRecord } from '../../lib/metadata/records';
+
+class ChatMessage {
+  @IsString() text!: string;
+}
+
+/** Scans the gateway the way listen() does, without a server. */
+function boot(gateway: GatewayClass): readonly { path: string; handler: string }[] {
+  return new ProAPI({ logger: silentLogger, gateways: [gateway] }).routes;
+}
+
+describe('@OnMessage and its parameter decorators record metadata', () => {
+  @WebSocket('/chat/:room', { discriminator: 'event', closeOn: ['internal'] })
+  class ChatGateway {
+    @OnMessage('chat', ChatMessage)
+    chat(
+      @Message() msg: ChatMessage,
+      @Conn() ws: WebSocketConnection,
+      @Param('room') room: string,
+      @Query('name') name: string,
+      @Header('Origin') origin: string,
+      @User() user: unknown,
+    ) {
+      return [msg, ws, room, name, origin, user];
+    }
+
+    @OnMessage('ping', null)
+    @OnMessage('ping2', null)
+    ping() {
+      return 'pong';
+    }
+
+    @OnDisconnect()
+    left() {}
+  }
+
+  it('stores one record per @OnMessage on the prototype, with its DTO', () => {
+    const records = readOwnRecords<MessageRecord>(MetadataKey.MESSAGES, ChatGateway.prototype);
+    expect(records).toEqual(
+      expect.arrayContaining([
+        { propertyKey: 'chat', type: 'chat', dto: ChatMessage },
+        { propertyKey: 'ping', type: 'ping', dto: null },
+        { propertyKey: 'ping', type: 'ping2', dto: null },
+      ]),
+    );
+    expect(records).toHaveLength(3);
+  });
+
+  it('stores parameter sources and the gateway options', () => {
+    const params = readOwnRecords<ParamRecord>(MetadataKey.PARAMS, ChatGateway.prototype);
+    expect(params.map(({ index, source, name }) => ({ index, source, name })).sort((a, b) => a.index - b.index)).toEqual([
+      { index: 0, source: 'message', name: undefined },
+      { index: 1, source: 'conn', name: undefined },
+      { index: 2, source: 'param', name: 'room' },
+      { index: 3, source: 'query', name: 'name' },
+      { index: 4, source: 'header', name: 'origin' },
+      { index: 5, source: 'user', name: undefined },
+    ]);
+    expect(readOwnRecord<GatewayRecord>(MetadataKey.GATEWAY, ChatGateway)).toEqual({
+      path: '/chat/:room',
+      options: { discriminator: 'event', closeOn: ['internal'] },
+    });
+  });
+
+  it('boots into one route that lists the message types', () => {
+    expect(boot(ChatGateway)).toEqual([
+      { path: '/chat/:room', gateway: 'ChatGateway', handler: '@OnMessage(chat, ping, ping2)', middlewares: [] },
+    ]);
+  });
+
+  it('inherits handlers from a parent gateway', () => {
+    @WebSocket('/child/:room')
+    class ChildGateway extends ChatGateway {}
+    expect(boot(ChildGateway)[0].handler).toBe('@OnMessage(chat, ping, ping2)');
+  });
+});
+
+describe('message gateways are checked at boot', () => {
+  const bootError = (gateway: GatewayClass): string => {
+    try {
+      boot(gateway);
+    } catch (error) {
+      expect(error).toBeInstanceOf(RouteDefinitionError);
+      return (error as Error).message;
+    }
+    throw new Error(`${gateway.name} booted but should not have`);
+  };
+
+  it('refuses a message type handled twice, naming the class and the type', () => {
+    @WebSocket('/dup')
+    class DupGateway {
+      @OnMessage('chat', ChatMessage) first() {}
+      @OnMessage('chat', null) second() {}
+    }
+    expect(bootError(DupGateway)).toBe(
+      `DupGateway: message type "chat" is handled by both DupGateway.first() and DupGateway.second(); keep one @OnMessage('chat')`,
+    );
+  });
+
+  it('refuses a handler without a DTO and says how to opt out', () => {
+    @WebSocket('/nodto')
+    class NoDtoGateway {
+      // @ts-expect-error -- the DTO argument is required; JavaScript callers can still leave it out
+      @OnMessage('ping') ping() {}
+    }
+    expect(bootError(NoDtoGateway)).toBe(
+      "NoDtoGateway.ping: @OnMessage('ping') has no DTO class. Pass the class its messages must match, " +
+        "e.g. @OnMessage('ping', PingMessage), or pass null to receive them unvalidated",
+    );
+  });
+
+  it('refuses a DTO that forbidUnknownValues would reject every time', () => {
+    class Empty {}
+    @WebSocket('/empty')
+    class EmptyDtoGateway {
+      @OnMessage('ping', Empty) ping() {}
+    }
+    expect(bootError(EmptyDtoGateway)).toMatch(/^EmptyDtoGateway\.ping: Empty has no class-validator decorators/);
+  });
+
+  it('refuses parameters that cannot be resolved', () => {
+    @WebSocket('/room/:room')
+    class BadParamGateway {
+      @OnMessage('chat', ChatMessage) chat(@Param('roomId') room: string) {
+        return room;
+      }
+    }
+    expect(bootError(BadParamGateway)).toMatch(/@Param\('roomId'\) is not in path "\/room\/:room"/);
+
+    @WebSocket('/extra')
+    class ExtraParamGateway {
+      @OnMessage('chat', ChatMessage) chat(ws: unknown, msg: unknown, extra: unknown) {
+        return [ws, msg, extra];
+      }
+    }
+    expect(bootError(ExtraParamGateway)).toMatch(/parameter 2 of ExtraParamGateway\.chat has no decorator/);
+
+    @WebSocket('/msg-in-connect')
+    class MessageInConnectGateway {
+      @OnConnect() connect(ws: WebSocketConnection, @Message() msg: unknown) {
+        return [ws, msg];
+      }
+    }
+    expect(bootError(MessageInConnectGateway)).toMatch(/@Message\(\) only works in @OnMessage\(\) handlers/);
+  });
+
+  it('refuses @OnDisconnect without @OnMessage handlers, and two of a hook', () => {
+    @WebSocket('/loop')
+    class LoopGateway {
+      @OnConnect() connect() {}
+      @OnDisconnect() left() {}
+    }
+    expect(bootError(LoopGateway)).toMatch(/@OnDisconnect\(\) runs in gateways with @OnMessage\(\) handlers/);
+
+    @WebSocket('/twice')
+    class TwiceGateway {
+      @OnMessage('ping', null) ping() {}
+      @OnDisconnect() a() {}
+      @OnDisconnect() b() {}
+    }
+    expect(bootError(TwiceGateway)).toBe('TwiceGateway has 2 @OnDisconnect() methods (a, b); keep one');
+  });
+
+  it('refuses @UseMiddleware on @OnMessage and @OnDisconnect methods, where it would do nothing', () => {
+    @WebSocket('/mw')
+    class MiddlewareOnMessage {
+      @OnMessage('ping', null)
+      @UseMiddleware(new RateLimitMiddleware({ maxMessages: 1, windowSeconds: 1 }))
+      ping() {}
+    }
+    expect(bootError(MiddlewareOnMessage)).toBe(
+      'MiddlewareOnMessage.ping: @UseMiddleware() runs per connection, so it belongs on the class ' +
+        'or its @OnConnect() method, not on an @OnMessage() or @OnDisconnect() method',
+    );
+  });
+
+  it('refuses options that cannot work', () => {
+    @WebSocket('/opts', { closeOn: ['nonsense' as 'internal'] })
+    class BadCloseOn {
+      @OnMessage('ping', null) ping() {}
+    }
+    expect(bootError(BadCloseOn)).toMatch(/closeOn has "nonsense"/);
+
+    @WebSocket('/opts2', { discriminator: 'data' })
+    class ReservedField {
+      @OnMessage('ping', null) ping() {}
+    }
+    expect(bootError(ReservedField)).toMatch(/option discriminator cannot be "data"/);
+
+    @WebSocket('/opts3', { defaultType: 'chat' })
+    class UnhandledDefault {
+      @OnMessage('ping', null) ping() {}
+    }
+    expect(bootError(UnhandledDefault)).toBe(
+      `UnhandledDefault: option defaultType is "chat", but no @OnMessage('chat') handles it`,
+    );
+  });
+});
+
+describe('DtoValidator', () => {
+  @ValidatorConstraint({ async: true })
+  class NameIsFree implements ValidatorConstraintInterface {
+    validate(value: unknown): Promise<boolean> {
+      return Promise.resolve(value !== 'taken');
+    }
+  }
+  class AsyncMessage {
+    @Validate(NameIsFree) name!: string;
+  }
+  class Wrapper {
+    @ValidateNested() @Type(() => AsyncMessage) inner!: AsyncMessage;
+  }
+
+  it('validates synchronously unless a constraint, also a nested one, is async', async () => {
+    expect(new DtoValidator(ChatMessage).isAsync).toBe(false);
+    expect(new DtoValidator(AsyncMessage).isAsync).toBe(true);
+    const nested = new DtoValidator(Wrapper);
+    expect(nested.isAsync).toBe(true);
+    await expect(nested.parse({ inner: { name: 'taken' } })).rejects.toMatchObject({
+      name: 'WebSocketValidationError',
+      closeCode: 1007,
+      details: [{ property: 'inner.name', constraints: { NameIsFree: expect.any(String) as unknown } }],
+    });
+    await expect(nested.parse({ inner: { name: 'free' } })).resolves.toBeInstanceOf(Wrapper);
+  });
+});
