@@ -34,6 +34,16 @@ export const SERVERS: readonly ServerSpec[] = [
     idleRoute: 'echo',
   },
   {
+    id: 'proapi-on-message',
+    label: 'ProAPI @OnMessage + DTO',
+    script: 'proapi-on-message',
+    wire: 'plain',
+    // Typed messages are JSON objects: the 64-byte text scenarios do not apply.
+    scenarios: ['json', 'idle'],
+    isProAPI: true,
+    idleRoute: 'json',
+  },
+  {
     id: 'proapi-gateway',
     label: 'ProAPI gateway + loop',
     script: 'proapi-gateway',

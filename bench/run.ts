@@ -29,6 +29,7 @@ interface CliOptions {
   out: string;
   cpuProf?: string;
   compare: string[];
+  compareServers: string;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -48,10 +49,11 @@ async function main(): Promise<void> {
     .option('--cpu-prof <dir>', 'run the servers under node --cpu-prof and write their profiles to <dir>')
     .option(
       '--compare <[name=]git-ref>',
-      'also measure ProAPI function-style as of <git-ref>, in the same run, in echo and JSON echo (repeatable)',
+      'also measure ProAPI as of <git-ref>, in the same run, in echo and JSON echo (repeatable)',
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
+    .option('--compare-servers <list>', 'the ProAPI servers --compare builds from <git-ref>', 'proapi-function')
     .parse(process.argv);
   const options = cli.opts<CliOptions>();
   const notes: string[] = [];
@@ -74,12 +76,15 @@ async function main(): Promise<void> {
   if (unknown.length) throw new Error(`unknown scenario or server: ${unknown.join(', ')} (see --help)`);
   const scenarios = SCENARIOS.filter((s) => !wantedScenarios || wantedScenarios.includes(s.id));
   const selected = SERVERS.filter((s) => !wantedServers || wantedServers.includes(s.id));
-  const base = selected.find((s) => s.id === 'proapi-function') ?? SERVERS.find((s) => s.id === 'proapi-function')!;
+  const compared = SERVERS.filter((s) => s.isProAPI && list(options.compareServers)?.includes(s.id));
   for (const compare of options.compare) {
     const [name, ref] = compare.includes('=') ? compare.split('=', 2) : [compare, compare];
-    const twin = { ...base, id: `${base.id}@${name}`, label: `${base.label} @ ${name}`, scenarios: ['echo', 'json'] as const };
-    selected.push({ ...twin, buildRoot: buildRef(ref, repoRoot, buildRoot) });
-    notes.push(`"${twin.label}" is ProAPI as of git \`${ref}\`, built by \`--compare\` and measured in the same run.`);
+    const root = buildRef(ref, repoRoot, buildRoot);
+    for (const server of compared) {
+      const scenarios = server.scenarios.filter((id) => id === 'echo' || id === 'json');
+      selected.push({ ...server, id: `${server.id}@${name}`, label: `${server.label} @ ${name}`, scenarios, buildRoot: root });
+    }
+    notes.push(`Servers marked "@ ${name}" run ProAPI as of git \`${ref}\`, built by \`--compare\` and measured in the same run.`);
   }
   const servers = selected.filter((s) => {
     const built = existsSync(path.join(s.buildRoot ?? buildRoot, 'bench', 'servers', `${s.script}.server.js`));

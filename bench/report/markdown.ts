@@ -83,25 +83,29 @@ function overheadSection(report: BenchReport): string[] {
     const s = json(id);
     if (s) lines.push(`| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${relative(s, json('proapi-function'))} |`);
   }
-  const echoServers = report.scenarios.find((s) => s.id === 'echo')?.servers ?? [];
-  const earlier = echoServers.filter((s) => s.server.startsWith('proapi-function@'));
+  const jsonServers = report.scenarios.find((s) => s.id === 'json')?.servers ?? [];
+  const earlier = jsonServers.filter((s) => s.server.includes('@'));
   if (earlier.length > 0) {
     lines.push(
       '',
       '### Earlier ProAPI, same run (`--compare`)',
       '',
-      'Function-style ProAPI built from earlier commits, measured beside today\'s in the same interleaved rounds.',
+      'ProAPI built from earlier commits, measured beside today\'s in the same interleaved rounds. "today ÷ then" below 1 means today is cheaper.',
       '',
-      '| Server | echo µs/msg | × raw uWS | today ÷ this | JSON echo µs/msg | × raw uWS | today ÷ this |',
+      '| Server | echo µs/msg | × raw uWS | today ÷ then | JSON echo µs/msg | × raw uWS | today ÷ then |',
       '|---|---|---|---|---|---|---|',
     );
-    const today = (scenario: string) => find(report, scenario, 'proapi-function');
-    for (const s of [today('echo')!, ...earlier].filter(Boolean)) {
-      const j = json(s.server);
-      lines.push(
-        `| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${relative(today('echo'), s)} | ` +
-          `${j ? range(j.value) : '—'} | ${ratio(j?.ratio ?? null)} | ${relative(today('json'), j)} |`,
-      );
+    for (const then of earlier) {
+      const current = then.server.slice(0, then.server.indexOf('@'));
+      const echo = find(report, 'echo', then.server);
+      for (const s of [find(report, 'json', current), then]) {
+        if (!s) continue;
+        const e = find(report, 'echo', s.server);
+        lines.push(
+          `| ${s.label} | ${e ? range(e.value) : '—'} | ${ratio(e?.ratio ?? null)} | ${s === then && echo ? relative(find(report, 'echo', current), echo) : ''} | ` +
+            `${range(s.value)} | ${ratio(s.ratio)} | ${s === then ? relative(find(report, 'json', current), then) : ''} |`,
+        );
+      }
     }
   }
   return [...lines, ''];

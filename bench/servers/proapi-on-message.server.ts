@@ -1,0 +1,30 @@
+/**
+ * ProAPI, `@OnMessage` with a class-validator DTO: the typed-message style. Serves /json only
+ * (its messages are JSON objects dispatched on `type`); the reply is `{ type, data }` with the
+ * validated DTO as `data`.
+ */
+import { IsArray, IsBoolean, IsInt, IsString } from 'class-validator';
+import { Message, OnMessage, ProAPI, WebSocket } from '../../index';
+
+class JsonEcho {
+  @IsInt() seq!: number;
+  @IsInt() conn!: number;
+  @IsString() name!: string;
+  @IsArray() @IsString({ each: true }) tags!: string[];
+  @IsBoolean() ok!: boolean;
+}
+
+@WebSocket('/json')
+class JsonGateway {
+  @OnMessage('json', JsonEcho)
+  echo(@Message() message: JsonEcho): JsonEcho {
+    return message;
+  }
+}
+
+new ProAPI({ gateways: [JsonGateway] })
+  .run({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
