@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick]`: runs every scenario against every reference server, interleaved,
  * and writes docs/benchmarks.md, docs/benchmarks.json and docs/benchmarks.svg.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -30,6 +30,10 @@ interface CliOptions {
   cpuProf?: string;
   compare: string[];
   compareServers: string;
+}
+
+function readIfExists(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
     scenarios: results,
     targets: checkTargets(results),
     notes,
+    findings: readIfExists(path.join(repoRoot, 'bench', 'findings.md')),
   };
   mkdirSync(options.out, { recursive: true });
   writeFileSync(path.join(options.out, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);

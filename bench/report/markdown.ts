@@ -13,6 +13,8 @@ export interface BenchReport {
   readonly scenarios: ScenarioResult[];
   readonly targets: TargetCheck[];
   readonly notes: string[];
+  /** bench/findings.md: what the profiles showed and what was changed, written by hand. */
+  readonly findings?: string;
 }
 
 function num(value: number, digits = 2): string {
@@ -44,7 +46,7 @@ function serverRow(scenario: ScenarioResult, s: ServerResult): string {
   return `| ${s.label} | ${range(s.value)} | ${ratio(s.ratio)} | ${user} | ${s.rate ? num(s.rate.median) : '—'} | ${ms(s.p50Micros)} | ${ms(s.p99Micros)} | ${delivery} |`;
 }
 
-function scenarioSection(scenario: ScenarioResult, index: number): string[] {
+function scenarioSection(scenario: ScenarioResult, index: number, everyServer: readonly string[]): string[] {
   const lines = [`### ${index}. ${scenario.title}`, ''];
   if (scenario.skipped) return [...lines, `*${scenario.skipped}.*`, ''];
   const params = Object.entries(scenario.parameters).map(([k, v]) => `${k} ${v}`).join(', ');
@@ -58,6 +60,8 @@ function scenarioSection(scenario: ScenarioResult, index: number): string[] {
     );
   }
   for (const server of scenario.servers) lines.push(serverRow(scenario, server));
+  const absent = everyServer.filter((label) => !scenario.servers.some((s) => s.label === label));
+  if (absent.length > 0) lines.push('', `Not applicable here: ${absent.join(', ')}.`);
   return [...lines, ''];
 }
 
@@ -121,6 +125,7 @@ function targetRow(t: TargetCheck): string {
 
 export function renderMarkdown(report: BenchReport): string {
   const { machine, plan } = report;
+  const everyServer = [...new Set(report.scenarios.flatMap((s) => s.servers.map((server) => server.label)))];
   const load = `${machine.loadAverage.start.toFixed(2)} at start, ${machine.loadAverage.end?.toFixed(2) ?? '?'} at end`;
   const lines = [
     '# ProAPI benchmarks',
@@ -159,9 +164,10 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     '## Scenarios',
     '',
-    ...report.scenarios.flatMap((s, i) => scenarioSection(s, i + 1)),
+    ...report.scenarios.flatMap((s, i) => scenarioSection(s, i + 1, everyServer)),
     ...overheadSection(report),
   ];
+  if (report.findings) lines.push(report.findings.trim(), '');
   if (report.notes.length) lines.push('## Notes', '', ...report.notes.map((n) => `- ${n}`), '');
   lines.push(
     '## Reproduce',
