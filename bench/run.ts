@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     console.log(result.skipped ? `  ${result.skipped}` : `  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     // An earlier commit may simply not have what a server uses (e.g. @OnMessage before it existed).
     const unbuildable = result.servers.filter((s) => s.server.includes('@') && s.failure?.startsWith('setup failed'));
-    for (const s of unbuildable) notes.push(`${s.label} could not start (${s.failure?.split("\n")[0]}); left out of ${scenario.id}.`);
+    for (const s of unbuildable) notes.push(`${s.label} could not start (${s.failure?.split('\n')[0]}); left out of ${scenario.id}.`);
     results.push({ ...result, servers: result.servers.filter((s) => !unbuildable.includes(s)) });
   }
 
