@@ -98,6 +98,17 @@ class ChatGateway {
   unserializable() {
     return 10n;
   }
+
+  @OnMessage('join', null)
+  async join(ws: WebSocketConnection, payload: { room: string }) {
+    await ws.joinRoom(payload.room);
+    return `joined ${payload.room}`;
+  }
+
+  @OnMessage('shout', null)
+  async shout(ws: WebSocketConnection, payload: { size: number }) {
+    await ws.broadcastToAll('lobby', 'x'.repeat(payload.size));
+  }
 }
 
 @WebSocket('/lenient', { validation: { forbidNonWhitelisted: false }, exposeErrors: true })
@@ -130,11 +141,23 @@ class SecureGateway {
   }
 }
 
-@WebSocket('/strict', { closeOn: ['invalid_json', 'unknown_type', 'validation', 'internal'] })
+@WebSocket('/strict', {
+  closeOn: ['invalid_json', 'unknown_type', 'validation', 'invalid_room', 'message_too_large', 'internal'],
+})
 class StrictGateway {
   @OnMessage('chat', ChatMessage)
   chat() {
     return 'ok';
+  }
+
+  @OnMessage('join', null)
+  async join(ws: WebSocketConnection, payload: { room: string }) {
+    await ws.joinRoom(payload.room);
+  }
+
+  @OnMessage('shout', null)
+  async shout(ws: WebSocketConnection, payload: { size: number }) {
+    await ws.broadcastToAll('lobby', 'x'.repeat(payload.size));
   }
 
   @OnMessage('boom', null)
@@ -279,14 +302,37 @@ describe('@OnMessage dispatch over a real server', () => {
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('rejects a request id that is not a string or number', async () => {
+  it('echoes string and number request ids as given, and rejects others', async () => {
     const client = await open('/chat/lobby');
-    expect(await ask(client, { type: 'echo', id: { x: 1 } })).toEqual({
+    expect(await ask(client, '{"type":"silent","id":{"x":1}}')).toEqual({
       type: 'error',
       error: 'validation',
-      message: 'invalid request id: id must be a string or a number',
-      details: [{ property: 'id', constraints: { isRequestId: 'id must be a string or a number' } }],
+      message: 'invalid request id: id must be a string or a finite number',
+      details: [{ property: 'id', constraints: { isRequestId: 'id must be a string or a finite number' } }],
     });
+    // 1e999 parses to Infinity, which JSON cannot echo.
+    expect(await ask(client, '{"type":"silent","id":1e999}')).toMatchObject({ error: 'validation', message: /finite number/ });
+    expect(await ask(client, '{"type":"echo","id":"007"}')).toMatchObject({ type: 'echo', id: '007' });
+    expect(await ask(client, '{"type":"echo","id":-0.5}')).toMatchObject({ type: 'echo', id: -0.5 });
+  });
+
+  it('answers an invalid room name or a too-large broadcast from a handler with its own error code', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'join', id: 1, room: '' })).toEqual({
+      type: 'error',
+      error: 'invalid_room',
+      id: 1,
+      message: 'invalid room name "": room names must not be empty',
+    });
+    expect(await ask(client, { type: 'shout', id: 2, size: 1024 * 1024 + 1 })).toEqual({
+      type: 'error',
+      error: 'message_too_large',
+      id: 2,
+      message:
+        'message of 1048577 bytes is over the 1048576-byte maxPayloadLength limit and was not sent ' +
+        '(split it, or raise the maxPayloadLength option)',
+    });
+    expect(await ask(client, { type: 'join', id: 3, room: 'lobby' })).toEqual({ type: 'join', id: 3, data: 'joined lobby' });
   });
 
   it('answers a throwing handler with internal, logs it, and keeps the connection', async () => {
@@ -386,6 +432,8 @@ describe('@OnMessage dispatch over a real server', () => {
     ['invalid_json', '{oops', 1007],
     ['unknown_type', { type: 'nope' }, 1008],
     ['validation', { type: 'chat', text: '' }, 1007],
+    ['invalid_room', { type: 'join', room: '' }, 1008],
+    ['message_too_large', { type: 'shout', size: 1024 * 1024 + 1 }, 1009],
     ['internal', { type: 'boom' }, 1011],
   ])('closes after %s when the gateway asks to', async (error, message, code) => {
     const client = await open('/strict');
