@@ -79,11 +79,28 @@ export class DtoValidator<T extends object = object> {
 
 const sharedValidators = new WeakMap<DtoClass, DtoValidator>();
 
-/** The validator for `dto` with default options, built on first use. */
-export function defaultValidatorFor<T extends object>(dto: DtoClass<T>): DtoValidator<T> {
-  let validator = sharedValidators.get(dto);
-  if (!validator) sharedValidators.set(dto, (validator = new DtoValidator(dto)));
-  return validator as DtoValidator<T>;
+/**
+ * The validator `receiveJson(dto, options)` uses: built once per class for the default options.
+ * Loop-style handlers have no boot check, so a DTO that could never pass fails here, at first use.
+ * @throws TypeError
+ */
+export function receiveValidatorFor<T extends object>(
+  dto: DtoClass<T>,
+  options: { validation?: ValidatorOptions; transform?: ClassTransformOptions } = {},
+): DtoValidator<T> {
+  const custom = options.validation !== undefined || options.transform !== undefined;
+  let validator = custom ? undefined : (sharedValidators.get(dto) as DtoValidator<T> | undefined);
+  if (validator) return validator;
+  validator = new DtoValidator(dto, options.validation, options.transform);
+  if (validator.rejectsEverything) {
+    throw new TypeError(
+      `receiveJson(${dto.name}): ${dto.name} has no class-validator decorators, so forbidUnknownValues would ` +
+        'reject every message. Decorate its properties (e.g. @IsString()), or call receiveJson() without a class ' +
+        'for unvalidated JSON',
+    );
+  }
+  if (!custom) sharedValidators.set(dto, validator);
+  return validator;
 }
 
 function outcome<T>(instance: T, errors: ValidationError[]): T | ValidationFailure {

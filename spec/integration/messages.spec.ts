@@ -32,6 +32,8 @@ class LoginCode {
 }
 
 let slowGate = deferred();
+/** What the `probe` handler saw of each payload. */
+const probed: unknown[] = [];
 
 @WebSocket('/chat/:room')
 class ChatGateway {
@@ -103,6 +105,17 @@ class ChatGateway {
   async join(ws: WebSocketConnection, payload: { room: string }) {
     await ws.joinRoom(payload.room);
     return `joined ${payload.room}`;
+  }
+
+  @OnMessage('probe', null)
+  probe(_ws: WebSocketConnection, payload: Record<string, unknown>) {
+    const seen = {
+      plainPrototype: Object.getPrototypeOf(payload) === Object.prototype,
+      polluted: 'polluted' in payload,
+      keys: Object.keys(payload),
+    };
+    probed.push(seen);
+    return seen;
   }
 
   @OnMessage('shout', null)
@@ -279,27 +292,43 @@ describe('@OnMessage dispatch over a real server', () => {
       error: 'invalid_json',
       message: 'binary frames are not accepted: send a JSON object as text',
     });
-    const deep = '{"type":"echo","a":' + '['.repeat(40) + ']'.repeat(40) + '}';
-    expect(await ask(client, deep)).toEqual({
-      type: 'error',
-      error: 'invalid_json',
-      message: 'nesting is deeper than 32 levels (option maxJsonDepth)',
-    });
+    const tooDeep = { type: 'error', error: 'invalid_json', message: 'nesting is deeper than 32 levels (option maxJsonDepth)' };
+    expect(await ask(client, '{"type":"echo","a":' + '['.repeat(40) + ']'.repeat(40) + '}')).toEqual(tooDeep);
+    // Long input is measured before parsing: this is refused for its depth, not its missing brackets.
+    expect(await ask(client, '{"type":"echo","a":' + '['.repeat(500_000))).toEqual(tooDeep);
+    expect(await ask(client, { type: 'echo', id: 1 })).toMatchObject({ type: 'echo', id: 1 });
   });
 
-  it('refuses __proto__ and constructor.prototype payloads without polluting Object.prototype', async () => {
+  it('refuses __proto__ keys and object-valued constructor keys, so no handler sees a swapped prototype', async () => {
     const client = await open('/chat/lobby');
+    // Control: the probe reports what a handler would see with the dangerous key renamed.
+    expect(await ask(client, '{"type":"probe","id":0,"__proto_":{"polluted":"yes"}}')).toEqual({
+      type: 'probe',
+      id: 0,
+      data: { plainPrototype: true, polluted: false, keys: ['__proto_'] },
+    });
     const attacks = [
-      '{"type":"chat","text":"hi","__proto__":{"polluted":"yes"}}',
-      '{"type":"echo","nested":{"__proto__":{"polluted":"yes"}}}',
-      '{"type":"echo","constructor":{"prototype":{"polluted":"yes"}}}',
+      // Copying the envelope off assigns key by key: this would make {polluted} the payload's prototype.
+      '{"type":"probe","id":1,"__proto__":{"polluted":"yes"}}',
+      '{"type":"chat","id":2,"text":"hi","__proto__":{"polluted":"yes"}}',
+      '{"type":"echo","id":3,"nested":{"__proto__":{"polluted":"yes"}}}',
+      '{"type":"echo","id":4,"constructor":{"prototype":{"polluted":"yes"}}}',
     ];
     for (const attack of attacks) {
-      const reply = (await ask(client, attack)) as { error: string; message: string };
-      expect(reply).toEqual({ type: 'error', error: 'invalid_json', message: expect.stringMatching(/^key "(__proto__|constructor)" is not allowed/) });
+      expect(await ask(client, attack)).toEqual({
+        type: 'error',
+        error: 'invalid_json',
+        message: expect.stringMatching(/^key "(__proto__|constructor)" is not allowed/) as unknown,
+      });
     }
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(probed).toEqual([{ plainPrototype: true, polluted: false, keys: ['__proto_'] }]);
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+    // A constructor key with a plain value is just data.
+    expect(await ask(client, '{"type":"echo","id":5,"constructor":"Ferrari"}')).toEqual({
+      type: 'echo',
+      id: 5,
+      data: { connection: true, payload: { constructor: 'Ferrari' } },
+    });
   });
 
   it('echoes string and number request ids as given, and rejects others', async () => {
