@@ -121,6 +121,13 @@ export function flattenValidationErrors(
   return out;
 }
 
+/** Whether `dto`, or a class it extends, puts a class-validator decorator on property `name`. */
+export function validatesProperty(dto: DtoClass, name: string): boolean {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(dto, '', true, false)
+    .some((metadata) => metadata.propertyName === name);
+}
+
 function hasValidationMetadata(dto: DtoClass): boolean {
   return getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).length > 0;
 }

@@ -146,6 +146,50 @@ describe('message gateways are checked at boot', () => {
     expect(bootError(EmptyDtoGateway)).toMatch(/^EmptyDtoGateway\.ping: Empty has no class-validator decorators/);
   });
 
+  it('refuses a handler for the reserved type "error"', () => {
+    @WebSocket('/error', { discriminator: 'event' })
+    class ErrorTypeGateway {
+      @OnMessage('error', null) error() {}
+    }
+    expect(bootError(ErrorTypeGateway)).toBe(
+      'ErrorTypeGateway.error: message type "error" is reserved: error replies are { "event": "error", ... }, ' +
+        "so clients could not tell them apart from this handler's replies. Choose another type",
+    );
+  });
+
+  it('refuses a DTO that validates the request id or the discriminator field, naming the option', () => {
+    class Order {
+      @IsString() id!: string;
+    }
+    @WebSocket('/orders')
+    class IdGateway {
+      @OnMessage('order', Order) order() {}
+    }
+    expect(bootError(IdGateway)).toBe(
+      'IdGateway.order: Order validates a property "id", but "id" is the gateway\'s request id field (option idField), ' +
+        'taken out of every message before validation, so it would never arrive. Rename the property, ' +
+        "or move the request id to another field: @WebSocket(path, { idField: 'requestId' })",
+    );
+
+    class Shape extends ChatMessage {
+      @IsString() kind!: string;
+    }
+    @WebSocket('/shapes', { discriminator: 'kind' })
+    class KindGateway {
+      @OnMessage('circle', Shape) circle() {}
+    }
+    expect(bootError(KindGateway)).toMatch(
+      /^KindGateway\.circle: Shape validates a property "kind", but "kind" is the gateway's message type field \(option discriminator\)/,
+    );
+
+    // With the request id moved elsewhere, the DTO's own `id` arrives.
+    @WebSocket('/orders2', { idField: 'ref' })
+    class MovedIdGateway {
+      @OnMessage('order', Order) order() {}
+    }
+    expect(boot(MovedIdGateway)).toHaveLength(1);
+  });
+
   it('refuses parameters that cannot be resolved', () => {
     @WebSocket('/room/:room')
     class BadParamGateway {
