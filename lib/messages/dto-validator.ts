@@ -8,7 +8,10 @@ import {
   type ValidationError,
   type ValidatorOptions,
 } from 'class-validator';
+import type { Logger } from '../logger';
 import { WebSocketValidationError, type ValidationDetail } from './message-errors';
+
+const TRANSFORMER_STORAGE = 'class-transformer/cjs/storage';
 
 /** A class a message is turned into and validated against (a DTO). */
 export type DtoClass<T extends object = object> = new (...args: never[]) => T;
@@ -164,11 +167,26 @@ function hasAsyncConstraints(dto: DtoClass, seen: Set<DtoClass>): boolean {
 
 // class-transformer keeps `@Type()` records in a singleton it does not re-export from its index.
 const transformerStorage = loadTransformerStorage();
+let reportedMissingStorage = false;
+
+/**
+ * Warns, once per process, when class-transformer's `@Type()` records cannot be read (its
+ * internal layout changed): nested DTOs then count as async, which is correct but slower.
+ */
+export function warnIfTransformerStorageMissing(logger: Logger, loaded = transformerStorage !== undefined): void {
+  if (loaded || reportedMissingStorage) return;
+  reportedMissingStorage = true;
+  logger.warn(
+    { module: TRANSFORMER_STORAGE },
+    `could not load ${TRANSFORMER_STORAGE}, so DTOs with nested DTOs are validated asynchronously (slower); ` +
+      'install the class-transformer version proapi lists as a peer dependency',
+  );
+}
 
 function loadTransformerStorage(): TransformerStorage | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module, see above
-    return (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage })
+    return (require(TRANSFORMER_STORAGE) as { defaultMetadataStorage: TransformerStorage })
       .defaultMetadataStorage;
   } catch {
     return undefined;

@@ -24,6 +24,7 @@ import {
   type WebSocketConnection,
 } from '../../index';
 import { DtoValidator } from '../../lib/messages/dto-validator';
+import { captureLogger } from '../helpers/capture-logger';
 import { RateLimitMiddleware, UseMiddleware } from '../../middleware';
 import { readOwnRecord, readOwnRecords } from '../../lib/metadata/metadata-store';
 import { MetadataKey, type GatewayRecord, type MessageRecord, type ParamRecord } from '../../lib/metadata/records';
@@ -283,8 +284,15 @@ describe('DtoValidator', () => {
     @ValidateNested() @Type(() => AsyncMessage) inner!: AsyncMessage;
   }
 
+  class SyncWrapper {
+    @ValidateNested() @Type(() => ChatMessage) inner!: ChatMessage;
+    @ValidateNested({ each: true }) @Type(() => ChatMessage) list!: ChatMessage[];
+  }
+
   it('validates synchronously unless a constraint, also a nested one, is async', async () => {
     expect(new DtoValidator(ChatMessage).isAsync).toBe(false);
+    // Needs class-transformer's @Type() records: without them every nested DTO would count as async.
+    expect(new DtoValidator(SyncWrapper).isAsync).toBe(false);
     expect(new DtoValidator(AsyncMessage).isAsync).toBe(true);
     const nested = new DtoValidator(Wrapper);
     expect(nested.isAsync).toBe(true);
@@ -294,5 +302,28 @@ describe('DtoValidator', () => {
       details: [{ property: 'inner.name', constraints: { NameIsFree: expect.any(String) as unknown } }],
     });
     await expect(nested.parse({ inner: { name: 'free' } })).resolves.toBeInstanceOf(Wrapper);
+  });
+
+  it("warns once when class-transformer's @Type() records cannot be read, and not at a normal boot", () => {
+    jest.isolateModules(() => {
+      // class-transformer loads the same module itself, so a broken one cannot be mocked: say it failed.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy, not yet warned
+      const fresh = require('../../lib/messages/dto-validator') as typeof import('../../lib/messages/dto-validator');
+      const log = captureLogger();
+      fresh.warnIfTransformerStorageMissing(log, false);
+      fresh.warnIfTransformerStorageMissing(log, false);
+      expect(log.entries).toEqual([
+        {
+          level: 'warn',
+          fields: { module: 'class-transformer/cjs/storage' },
+          message:
+            'could not load class-transformer/cjs/storage, so DTOs with nested DTOs are validated asynchronously (slower); ' +
+            'install the class-transformer version proapi lists as a peer dependency',
+        },
+      ]);
+    });
+    const log = captureLogger();
+    new ProAPI({ logger: log });
+    expect(log.entries.filter((entry) => entry.level === 'warn')).toEqual([]);
   });
 });
