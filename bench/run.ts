@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { PLANS, SCENARIOS, SERVERS, type Plan, type ScenarioId } from './config';
+import { PLANS, SCENARIOS, SERVERS, type Plan, type ScenarioSpec, type ServerSpec } from './config';
 import { buildRef } from './harness/compare-build';
 import { openFileLimit } from './harness/proc-stat';
 import { runScenario, type RunContext } from './harness/scenario-runner';
@@ -40,8 +40,8 @@ function list(value: string | undefined): string[] | undefined {
   return value ? value.split(',').map((v) => v.trim()).filter(Boolean) : undefined;
 }
 
-async function main(): Promise<void> {
-  const cli = new Command()
+function parseOptions(): CliOptions {
+  return new Command()
     .name('npm run bench --')
     .option('--quick', 'about a minute: short windows, 1,000 idle connections')
     .option('--smoke', 'a few seconds: tiny sizes, one round (used by spec/bench-smoke.spec.ts)')
@@ -58,28 +58,38 @@ async function main(): Promise<void> {
       [],
     )
     .option('--compare-servers <list>', 'the ProAPI servers --compare builds from <git-ref>', 'proapi-function')
-    .parse(process.argv);
-  const options = cli.opts<CliOptions>();
-  const notes: string[] = [];
+    .parse(process.argv)
+    .opts<CliOptions>();
+}
 
+function choosePlan(options: CliOptions, notes: string[]): Plan {
   let plan: Plan = PLANS[options.smoke ? 'smoke' : options.quick ? 'quick' : 'full'];
   if (options.rounds) plan = { ...plan, rounds: Number(options.rounds), idle: { ...plan.idle, rounds: Number(options.rounds) } };
   const fileLimit = openFileLimit();
   if (plan.idle.connections + 500 > fileLimit) {
     const reduced = Math.max(100, fileLimit - 500);
-    notes.push(`Idle scenario reduced from ${plan.idle.connections} to ${reduced} connections: the open-file limit is ${fileLimit} (raise \`ulimit -n\`).`);
+    notes.push(
+      `Idle scenario reduced from ${plan.idle.connections} to ${reduced} connections: ` +
+        `the open-file limit is ${fileLimit} (raise \`ulimit -n\`).`,
+    );
     plan = { ...plan, idle: { ...plan.idle, connections: reduced } };
   }
+  return plan;
+}
 
-  const wantedScenarios = list(options.scenarios);
-  const wantedServers = list(options.servers);
-  const unknown = [
-    ...(wantedScenarios ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id)),
-    ...(wantedServers ?? []).filter((id) => !SERVERS.some((s) => s.id === id)),
-  ];
-  if (unknown.length) throw new Error(`unknown scenario or server: ${unknown.join(', ')} (see --help)`);
-  const scenarios = SCENARIOS.filter((s) => !wantedScenarios || wantedScenarios.includes(s.id));
-  const selected = SERVERS.filter((s) => !wantedServers || wantedServers.includes(s.id));
+function chooseScenarios(options: CliOptions): ScenarioSpec[] {
+  const wanted = list(options.scenarios);
+  const unknown = (wanted ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length) throw new Error(`unknown scenario: ${unknown.join(', ')} (see --help)`);
+  return SCENARIOS.filter((s) => !wanted || wanted.includes(s.id));
+}
+
+/** The selected servers, plus ProAPI as of each `--compare` ref (echo and JSON echo only). */
+function chooseServers(options: CliOptions, notes: string[]): ServerSpec[] {
+  const wanted = list(options.servers);
+  const unknown = (wanted ?? []).filter((id) => !SERVERS.some((s) => s.id === id));
+  if (unknown.length) throw new Error(`unknown server: ${unknown.join(', ')} (see --help)`);
+  const selected = SERVERS.filter((s) => !wanted || wanted.includes(s.id));
   const compared = SERVERS.filter((s) => s.isProAPI && list(options.compareServers)?.includes(s.id));
   for (const compare of options.compare) {
     const [name, ref] = compare.includes('=') ? compare.split('=', 2) : [compare, compare];
@@ -90,21 +100,17 @@ async function main(): Promise<void> {
     }
     notes.push(`Servers marked "@ ${name}" run ProAPI as of git \`${ref}\`, built by \`--compare\` and measured in the same run.`);
   }
-  const servers = selected.filter((s) => {
+  return selected.filter((s) => {
     const built = existsSync(path.join(s.buildRoot ?? buildRoot, 'bench', 'servers', `${s.script}.server.js`));
     if (!built) notes.push(`${s.label} was not measured: bench/servers/${s.script}.server.ts is missing.`);
     return built;
   });
+}
 
-  const machine = describeMachine(repoRoot);
-  const workers = Number(options.workers);
-  const cpuProfileDir = options.cpuProf ? path.resolve(options.cpuProf) : undefined;
-  if (cpuProfileDir) notes.push(`Servers ran under \`--cpu-prof\` (profiles in ${cpuProfileDir}): the profiler adds CPU, so these figures are not comparable to unprofiled runs.`);
-  const ctx: RunContext = { plan, buildRoot, workers, cpuProfileDir, log: (line) => console.log(line) };
-  console.log(`ProAPI bench (${plan.mode}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.start.toFixed(2)}`);
+async function runAll(scenarios: readonly ScenarioSpec[], servers: readonly ServerSpec[], ctx: RunContext, notes: string[]): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
-    const participants = servers.filter((s) => s.scenarios.includes(scenario.id as ScenarioId));
+    const participants = servers.filter((s) => s.scenarios.includes(scenario.id));
     console.log(`\n${scenario.title} — ${scenario.metric} (${scenario.unit} per ${scenario.per})`);
     const started = Date.now();
     const result = await runScenario(scenario, participants, ctx);
@@ -114,28 +120,50 @@ async function main(): Promise<void> {
     for (const s of unbuildable) notes.push(`${s.label} could not start (${s.failure?.split('\n')[0]}); left out of ${scenario.id}.`);
     results.push({ ...result, servers: result.servers.filter((s) => !unbuildable.includes(s)) });
   }
+  return results;
+}
 
-  const report: BenchReport = {
-    generatedAt: new Date().toISOString(),
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    plan,
-    workers,
-    machine: { ...machine, loadAverage: { ...machine.loadAverage, end: os.loadavg()[0] } },
-    scenarios: results,
-    targets: checkTargets(results),
-    notes,
-    findings: readIfExists(path.join(repoRoot, 'bench', 'findings.md')),
-  };
-  mkdirSync(options.out, { recursive: true });
-  writeFileSync(path.join(options.out, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(path.join(options.out, 'benchmarks.svg'), renderChart(results));
-  writeFileSync(path.join(options.out, 'benchmarks.md'), renderMarkdown(report));
-  console.log(`\nTargets:`);
+function writeReport(report: BenchReport, out: string): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'benchmarks.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(out, 'benchmarks.svg'), renderChart(report.scenarios));
+  writeFileSync(path.join(out, 'benchmarks.md'), renderMarkdown(report));
+  console.log('\nTargets:');
   for (const t of report.targets) {
     const verdict = t.pass === null ? 'not measured' : t.pass ? 'met' : 'MISSED';
     console.log(`  ${verdict.padEnd(12)} ${t.name} [${t.server}]: ${t.measured?.toFixed(2) ?? '—'} (limit ${t.limit})`);
   }
-  console.log(`\nwrote ${path.join(options.out, 'benchmarks.md')} (+ .json, .svg)`);
+  console.log(`\nwrote ${path.join(out, 'benchmarks.md')} (+ .json, .svg)`);
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions();
+  const notes: string[] = [];
+  const plan = choosePlan(options, notes);
+  const scenarios = chooseScenarios(options);
+  const servers = chooseServers(options, notes);
+  const cpuProfileDir = options.cpuProf ? path.resolve(options.cpuProf) : undefined;
+  if (cpuProfileDir) {
+    notes.push(`Servers ran under \`--cpu-prof\` (profiles in ${cpuProfileDir}): the profiler adds CPU, so these figures are not comparable to unprofiled runs.`);
+  }
+  const machine = describeMachine(repoRoot);
+  const workers = Number(options.workers);
+  console.log(`ProAPI bench (${plan.mode}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage.start.toFixed(2)}`);
+  const results = await runAll(scenarios, servers, { plan, buildRoot, workers, cpuProfileDir, log: (line) => console.log(line) }, notes);
+  writeReport(
+    {
+      generatedAt: new Date().toISOString(),
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      plan,
+      workers,
+      machine: { ...machine, loadAverage: { ...machine.loadAverage, end: os.loadavg()[0] } },
+      scenarios: results,
+      targets: checkTargets(results),
+      notes,
+      findings: readIfExists(path.join(repoRoot, 'bench', 'findings.md')),
+    },
+    options.out,
+  );
 }
 
 main().catch((error: unknown) => {
