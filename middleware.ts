@@ -20,6 +20,7 @@ export {
   AuthMiddleware,
   BEARER_SUBPROTOCOL,
   type AuthOptions,
+  type AuthRefusal,
   type Authenticate,
   type TokenSource,
 } from './lib/middleware/auth.middleware';

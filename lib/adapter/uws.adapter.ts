@@ -184,13 +184,14 @@ export class UwsAdapter implements ConnectionTransport {
     up.res.cork(() => up.res.upgrade<SocketData>({ conn }, up.key, subprotocol, up.extensions, up.context));
   }
 
-  deny(conn: WebSocketConnection<object>, status: number, body: string): void {
+  deny(conn: WebSocketConnection<object>, status: number, body: string, headers?: Readonly<Record<string, string>>): void {
     this.live.delete(conn);
     const up = this.takePending(conn);
     if (!up) return;
     up.res.cork(() => {
       up.res.writeStatus(`${status} ${STATUS_CODES[status] ?? 'Unknown'}`);
       up.res.writeHeader('Content-Type', 'text/plain; charset=utf-8');
+      if (headers) for (const name of Object.keys(headers)) up.res.writeHeader(name, headers[name]);
       up.res.end(body);
     });
   }
