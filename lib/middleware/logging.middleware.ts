@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { InboundMessage, SendObserver, WebSocketConnection } from '../connection/web-socket-connection';
 import { WebSocketDisconnect } from '../errors';
-import { DEFAULT_REDACTED_NAMES, redactedHeaders, redactedQuery, redactedSubprotocols } from './redact';
+import { DEFAULT_REDACTED_FRAGMENTS, Redactor, redactedSubprotocols } from './redact';
 import { MessageNext, MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
 export interface LoggingOptions {
@@ -11,11 +11,17 @@ export interface LoggingOptions {
   /** Default: the app's logger. Any `{ info, warn, error }` works, e.g. pino. */
   logger?: MiddlewareLogger;
   /**
-   * Query parameter and header names whose values are logged as `[REDACTED]`, replacing the
-   * default list ({@link DEFAULT_REDACTED_NAMES}: token, password, authorization, cookie, ...).
+   * More query parameter and header names (exact, any case) whose values are logged as
+   * `[REDACTED]`, on top of the defaults: every name containing one of
+   * {@link DEFAULT_REDACTED_FRAGMENTS} (token, secret, pass, auth, key, session, cookie, jwt, ...).
    * A bearer token offered as a subprotocol is always redacted.
    */
   redact?: readonly string[];
+  /**
+   * `false` drops the default fragments, so only the {@link redact} names are redacted (and a
+   * bearer token offered as a subprotocol). Default true.
+   */
+  redactDefaults?: boolean;
   /** Characters of a text message kept in a message line. Default 200. */
   maxTextLength?: number;
 }
@@ -31,14 +37,14 @@ export interface LoggingOptions {
  */
 export class LoggingMiddleware extends WebSocketMiddleware {
   private readonly logMessages: boolean;
-  private readonly redact: ReadonlySet<string>;
+  private readonly redactor: Redactor;
   private readonly maxTextLength: number;
   private readonly live = new Map<WebSocketConnection, ConnectionLog>();
 
   constructor(options: LoggingOptions = {}) {
     super();
     this.logMessages = options.logMessages ?? false;
-    this.redact = new Set((options.redact ?? DEFAULT_REDACTED_NAMES).map((name) => name.toLowerCase()));
+    this.redactor = new Redactor(options.redact ?? [], options.redactDefaults === false ? [] : DEFAULT_REDACTED_FRAGMENTS);
     this.maxTextLength = options.maxTextLength ?? 200;
     this.useLogger(options.logger);
   }
@@ -50,10 +56,10 @@ export class LoggingMiddleware extends WebSocketMiddleware {
         event: 'connect',
         requestId,
         path: ws.path,
-        query: redactedQuery(ws, this.redact),
+        query: this.redactor.query(ws),
         client: ws.clientHost,
         subprotocols: redactedSubprotocols(ws.requestedSubprotocols),
-        headers: redactedHeaders(ws, this.redact),
+        headers: this.redactor.headers(ws),
       },
       'websocket connect',
     );
