@@ -75,9 +75,11 @@ export const SENT = RESOLVED;
 const MAX_REASON_BYTES = 123;
 const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
 
-/** @internal Sees every frame the connection sends (e.g. to count bytes out). */
+/** @internal Sees every frame the connection sends, and every room message it publishes (e.g. to count bytes out). */
 export interface SendObserver {
   sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
+  /** Once per publish, however many receive it: uWS fans it out where nobody can count it. */
+  published(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
 }
 
 /**
@@ -421,6 +423,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const refused = checkRoomName(room, options.maxRoomNameBytes) ?? checkPayloadSize(data, options.maxPayloadLength);
     if (refused !== null) return rejected(refused);
     this.transport.publish(room, data, isBinary, exclude);
+    if (this.sendObserver !== null) this.sendObserver.published(room, data, isBinary);
     return RESOLVED;
   }
 

@@ -6,7 +6,10 @@ import { DEFAULT_REDACTED_FRAGMENTS, Redactor, redactedSubprotocols } from './re
 import { MessageNext, MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
 export interface LoggingOptions {
-  /** Also log every message in and out: text cut to {@link maxTextLength}, binary as its length. Default false. */
+  /**
+   * Also log every message in and out: text cut to {@link maxTextLength}, binary as its length.
+   * A room broadcast made by the connection is one line with its `room`. Default false.
+   */
   logMessages?: boolean;
   /** Default: the app's logger. Any `{ info, warn, error }` works, e.g. pino. */
   logger?: MiddlewareLogger;
@@ -31,7 +34,9 @@ export interface LoggingOptions {
  * request id, path, redacted query and headers, client address, offered subprotocols) and one when
  * it is over (`websocket disconnect`: close code and reason, accepted subprotocol, duration,
  * messages and bytes in and out). The request id is the `X-Request-Id` header, else a new UUID.
- * Frames sent with `send*()` are counted; room broadcasts fan out inside uWS and are not.
+ * Out counts every frame sent with `send*()`, and every room broadcast the connection makes
+ * (`broadcast*()`) once, with its payload's bytes, however many receive it: uWS copies it to
+ * each receiver where it cannot be counted. `app.broadcast*()` belongs to no connection.
  * @example
  * app.websocketMiddlewares = [new LoggingMiddleware({ logMessages: true, logger: pino() })];
  */
@@ -115,10 +120,19 @@ class ConnectionLog implements SendObserver {
 
   sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void {
     this.previous?.sent(data, isBinary);
+    this.countOut(data, isBinary, undefined);
+  }
+
+  published(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void {
+    this.previous?.published(room, data, isBinary);
+    this.countOut(data, isBinary, room);
+  }
+
+  private countOut(data: string | Uint8Array | ArrayBuffer, isBinary: boolean, room: string | undefined): void {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.messagesOut++;
     this.bytesOut += bytes;
-    if (this.maxTextLength >= 0) this.logMessage('out', isBinary ? null : data, bytes);
+    if (this.maxTextLength >= 0) this.logMessage('out', isBinary ? null : data, bytes, room);
   }
 
   end(failure: unknown): void {
@@ -143,8 +157,14 @@ class ConnectionLog implements SendObserver {
   }
 
   /** `data` is null for binary frames, which are logged by length only. */
-  private logMessage(direction: 'in' | 'out', data: string | Uint8Array | ArrayBuffer | Buffer | null, bytes: number): void {
+  private logMessage(
+    direction: 'in' | 'out',
+    data: string | Uint8Array | ArrayBuffer | Buffer | null,
+    bytes: number,
+    room?: string,
+  ): void {
     const fields: Record<string, unknown> = { event: 'message', requestId: this.requestId, direction, bytes };
+    if (room !== undefined) fields.room = room;
     if (typeof data === 'string') {
       fields.text = data.length > this.maxTextLength ? `${data.slice(0, this.maxTextLength)}…` : data;
     } else {

@@ -31,6 +31,15 @@ describe('LoggingMiddleware over a real server', () => {
       app.websocket('/logged', echo, { middlewares: [new LoggingMiddleware({ logMessages: true, logger: logs })] });
       app.websocket('/quiet', echo, { middlewares: [new LoggingMiddleware({ logger: logs, redact: ['room'] })] });
       app.websocket('/custom', echo, { middlewares: [new CustomLoggingMiddleware()] });
+      app.websocket(
+        '/broadcaster',
+        async (ws) => {
+          await ws.accept();
+          await ws.joinRoom('logged-room');
+          for await (const message of ws) await ws.broadcastToAll('logged-room', String(message));
+        },
+        { middlewares: [new LoggingMiddleware({ logMessages: true, logger: logs })] },
+      );
       app.websocket('/extended', echo, { middlewares: [new LoggingMiddleware({ logger: logs, redact: ['room'] })] });
       app.websocket('/no-defaults', echo, {
         middlewares: [new LoggingMiddleware({ logger: logs, redact: ['room'], redactDefaults: false })],
@@ -93,6 +102,19 @@ describe('LoggingMiddleware over a real server', () => {
     ]);
     const everything = JSON.stringify(logs.entries);
     for (const secret of ['secret', 'hunter2', 'cookie-value', 'subprotocol-token']) expect(everything).not.toContain(secret);
+  });
+
+  it('logs and counts a room broadcast the connection makes as one message out, with its room', async () => {
+    const client = await connect(server.url('/broadcaster'), { headers: { 'X-Request-Id': 'req-room' } });
+    client.send('to all');
+    expect(await client.nextText()).toBe('to all');
+    client.close();
+    const disconnect = await logs.waitFor(lineOf('req-room', 'disconnect'), 'the disconnect line');
+    expect(disconnect.fields).toMatchObject({ messagesIn: 1, messagesOut: 1, bytesOut: 6 });
+    expect(logs.entries.filter(lineOf('req-room', 'message')).map((e) => e.fields)).toEqual([
+      { event: 'message', requestId: 'req-room', direction: 'in', bytes: 6, text: 'to all' },
+      { event: 'message', requestId: 'req-room', direction: 'out', bytes: 6, room: 'logged-room', text: 'to all' },
+    ]);
   });
 
   it('redacts every query parameter and header whose name looks secret, in any case', async () => {
