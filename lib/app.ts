@@ -62,7 +62,8 @@ export class ProAPI {
 
   /**
    * Middleware every WebSocket route runs first, in this order (the spec's global list); class and
-   * method middleware follow. Set it before `listen()`.
+   * method middleware follow. Set it (or call {@link use}) before `listen()`; the array it returns
+   * is frozen, so every change goes through the checks of the setter.
    * @example
    * app.websocketMiddlewares = [new LoggingMiddleware()];
    */
@@ -74,7 +75,7 @@ export class ProAPI {
     this.assertNotSealed('websocketMiddlewares');
     if (!Array.isArray(middlewares)) throw new TypeError('app.websocketMiddlewares must be an array of middleware');
     middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocketMiddlewares[${i}]`));
-    this.globalMiddlewares = [...middlewares];
+    this.globalMiddlewares = Object.freeze([...middlewares]);
   }
 
   /**
