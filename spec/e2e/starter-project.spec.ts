@@ -77,7 +77,7 @@ describe('a project made by `proapi new`', () => {
   it('lists its routes through the installed proapi binary', async () => {
     const output = await mustSucceed(proapiBin(), ['routes'], project);
     expect(output).toMatch(/^PATH +GATEWAY +HANDLER/m);
-    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \+ @OnMessage\(chat\) +RequireUsernameMiddleware$/m);
+    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \(@OnConnect\), chat \(@OnMessage chat\), leave \(@OnDisconnect\) +RequireUsernameMiddleware$/m);
   }, MINUTE);
 
   it('gains a gateway with `proapi g gateway presence` whose spec passes', async () => {
@@ -87,6 +87,6 @@ describe('a project made by `proapi new`', () => {
     const output = await mustSucceed('npm', ['test'], project);
     expect(output).toContain('PASS spec/presence.gateway.spec.ts');
     expect(output).toContain('PASS spec/chat.gateway.spec.ts');
-    expect(await mustSucceed(proapiBin(), ['routes'], project)).toMatch(/^\/presence +PresenceGateway +connect \+ @OnMessage\(ping\) +-$/m);
+    expect(await mustSucceed(proapiBin(), ['routes'], project)).toMatch(/^\/presence +PresenceGateway +connect \(@OnConnect\), ping \(@OnMessage ping\) +-$/m);
   }, 2 * MINUTE);
 });
