@@ -206,6 +206,12 @@ describe('proapi CLI', () => {
       expect(wrong.stderr).toContain('app.js must export createApp() returning a ProAPI app (its exports: somethingElse)');
     });
 
+    it('reports an exception from createApp() in one message, with where it was thrown', async () => {
+      const run = await proapi(work, 'routes', '--entry', path.join(__dirname, 'fixtures/throwing.app.ts'));
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toMatch(/^error: createApp\(\) in throwing\.app\.ts threw: DATABASE_URL is not set\n {2}at createApp \(.*throwing\.app\.ts:\d+:\d+\)\n$/);
+    });
+
     it('formats extra route fields, such as middleware chains, as columns', () => {
       const table = formatRoutes([
         { path: '/a', gateway: 'A', handler: 'connect', middleware: ['Auth', 'RateLimit'] },
