@@ -71,7 +71,15 @@ describe('proapi CLI', () => {
       const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
       expect(pkg.name).toBe('my-chat');
       expect(pkg.dependencies.proapi).toBe(`^${version}`);
-      expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toMatch(/npm start[^\n]*\nnpm test/);
+      expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toMatch(/\nnpm install && npm start [^\n]*\nnpm test /);
+    });
+
+    it('says cd with the path as it was typed, and accepts a directory named with digits first', async () => {
+      const typed = path.join(work, '2048');
+      const run = await proapi(work, 'new', typed);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toContain(`Creating 2048 in ${typed}`);
+      expect(run.stdout).toContain(`\n  cd ${typed}\n`);
     });
 
     it('refuses a non-empty directory unless --force', async () => {
