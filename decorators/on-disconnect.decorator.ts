@@ -3,7 +3,8 @@ import { MetadataKey, type HandlerRecord } from '../lib/metadata/records';
 
 /**
  * Runs once after a connection of an `@OnMessage` gateway closes, however it closed (either
- * side, abruptly, or `app.close()`). Undecorated parameters get the close code, then the reason;
+ * side, abruptly, or `app.close()`, which waits for it), and after a handler still running at the
+ * close has finished. Undecorated parameters get the close code, then the reason;
  * `@Conn()`, `@User()`, `@Param()`, `@Query()` and `@Header()` work too. Sending is no longer possible.
  * @example
  * @OnDisconnect()

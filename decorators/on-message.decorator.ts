@@ -7,7 +7,8 @@ import { MetadataKey, type MessageRecord } from '../lib/metadata/records';
  * is `type`. The rest of the message becomes an instance of `dto`, validated with
  * class-validator before the method runs; pass `null` to receive the payload as parsed, unvalidated.
  * A returned value (or resolved promise) other than `undefined` is sent back as
- * `{ type, id, data }`, echoing the request's `id`.
+ * `{ type, id, data }`, echoing the request's `id` as given. The type `'error'` is reserved for
+ * error replies.
  *
  * Parameters: `@Message()`, `@Conn()`, `@Param()`, `@Query()`, `@Header()`, `@User()`; undecorated
  * ones get the connection, then the message, in that order.

@@ -3,6 +3,7 @@ import { runConnection } from './connection/connection-runner';
 import { RouteDefinitionError } from './errors';
 import type { HttpHandler, HttpRoute } from './http-route';
 import type { Logger } from './logger';
+import { warnIfTransformerStorageMissing } from './messages/dto-validator';
 import { composeRoute } from './middleware/compose-middleware';
 import { assertMiddleware } from './middleware/resolve-middleware';
 import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
@@ -53,6 +54,7 @@ export class ProAPI {
   constructor(options: ProAPIOptions = {}) {
     this.options = resolveOptions(options);
     UwsAdapter.checkNativeBinary(this.options.logger);
+    warnIfTransformerStorageMissing(this.options.logger);
     if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     for (const gateway of options.gateways ?? []) this.register(gateway);
   }

@@ -31,7 +31,7 @@ export interface ConnectionLimits {
   maxConnections: number;
   /** Milliseconds `app.close()` waits for handlers to finish after closing their sockets. Default 5,000. */
   shutdownTimeoutMs: number;
-  /** Deepest nesting of objects/arrays `receiveJson()` and `@OnMessage` accept. Default 32. */
+  /** Deepest nesting of objects/arrays `receiveJson()` and `@OnMessage` accept. Default 32, at most 1000. */
   maxJsonDepth: number;
   /** Longest JSON text (UTF-16 code units) `receiveJson()` and `@OnMessage` parse. Default 1 MiB. */
   maxJsonLength: number;
@@ -92,6 +92,10 @@ export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
   // uWS aborts the whole process for an idle timeout between 1 and 7 seconds.
   if (resolved.idleTimeoutSeconds > 0 && resolved.idleTimeoutSeconds < 8) {
     throw new RangeError(`option idleTimeoutSeconds must be 0 (off) or at least 8, got ${resolved.idleTimeoutSeconds}`);
+  }
+  // The check of parsed JSON recurses once per level; beyond this, deep input could exhaust the stack.
+  if (resolved.maxJsonDepth > 1000) {
+    throw new RangeError(`option maxJsonDepth must be at most 1000, got ${resolved.maxJsonDepth}; no sane message nests deeper`);
   }
   if (resolved.sendHighWaterMark > resolved.maxBackpressure) {
     throw new RangeError(

@@ -154,6 +154,9 @@ export class UwsAdapter implements ConnectionTransport {
       else void conn.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
     await this.waitForHandlers();
+    // One more turn of the event loop lets uWS flush close frames sent in this very tick (a handler
+    // that just finished); without it the peer would see 1006 instead of 1001.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     // Last, so the 1001 close frames above are flushed first: this also drops idle HTTP keep-alive
     // sockets, which would otherwise keep the process alive.
     (this.app as unknown as { close(): void }).close();

@@ -5,6 +5,7 @@ import path from 'node:path';
 export interface OwnPackage {
   readonly version: string;
   readonly dependencies: Readonly<Record<string, string>>;
+  readonly peerDependencies: Readonly<Record<string, string>>;
   readonly devDependencies: Readonly<Record<string, string>>;
 }
 
@@ -21,7 +22,12 @@ export function ownPackage(): OwnPackage {
     try {
       const json = JSON.parse(readFileSync(candidate, 'utf8')) as Partial<OwnPackage> & { name?: string };
       if (json.name === 'proapi') {
-        cached = { version: json.version ?? '0.0.0', dependencies: json.dependencies ?? {}, devDependencies: json.devDependencies ?? {} };
+        cached = {
+          version: json.version ?? '0.0.0',
+          dependencies: json.dependencies ?? {},
+          peerDependencies: json.peerDependencies ?? {},
+          devDependencies: json.devDependencies ?? {},
+        };
         return cached;
       }
     } catch {
@@ -34,7 +40,7 @@ export function ownPackage(): OwnPackage {
 /** The version range ProAPI itself uses for `name`, so generated projects install what ProAPI is tested with. */
 export function ownRange(name: string): string {
   const pkg = ownPackage();
-  const range = pkg.dependencies[name] ?? pkg.devDependencies[name];
+  const range = pkg.dependencies[name] ?? pkg.peerDependencies[name] ?? pkg.devDependencies[name];
   if (!range) throw new Error(`proapi's package.json does not list ${name}; the project template is out of date`);
   return range;
 }

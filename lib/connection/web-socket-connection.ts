@@ -9,7 +9,7 @@ import {
   WebSocketMessageTypeError,
   WebSocketStateError,
 } from '../errors';
-import { defaultValidatorFor, DtoValidator, type DtoClass } from '../messages/dto-validator';
+import { receiveValidatorFor, type DtoClass, type DtoValidator } from '../messages/dto-validator';
 import { parseJsonSafely, type JsonLimits } from '../messages/safe-json';
 import type { ResolvedOptions } from '../options';
 import { checkRoomName } from '../rooms/room-name';
@@ -211,11 +211,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /**
    * The next text message parsed as JSON (else `WebSocketJsonError`, close 1007). Keys that
-   * reach prototypes (`__proto__`, `constructor`, `prototype`) are refused, and so is JSON longer
-   * or deeper than the `maxJsonLength`/`maxJsonDepth` options.
+   * reach prototypes (`__proto__`, and `constructor` with an object value) are refused, and so is
+   * JSON longer or deeper than the `maxJsonLength`/`maxJsonDepth` options.
    *
    * Given a DTO class, the message becomes a validated instance of it, exactly as for
    * `@OnMessage`, else the promise rejects with `WebSocketValidationError` (close 1007 if it escapes).
+   * A class without class-validator decorators rejects with a `TypeError` at once.
    * @example
    * const msg = await ws.receiveJson(ChatMessage); // ChatMessage instance, validated
    * const any = await ws.receiveJson<{ n: number }>(); // parsed, not validated
@@ -224,10 +225,12 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   receiveJson<T extends object>(dto: DtoClass<T>, options?: ReceiveJsonOptions): Promise<T>;
   receiveJson<T>(dtoOrOptions?: DtoClass<T & object> | ReceiveOptions, options?: ReceiveJsonOptions): Promise<T> {
     if (typeof dtoOrOptions !== 'function') return this.take(RECEIVE_JSON, dtoOrOptions) as Promise<T>;
-    const validator =
-      options?.validation || options?.transform
-        ? new DtoValidator(dtoOrOptions, options.validation, options.transform)
-        : defaultValidatorFor(dtoOrOptions);
+    let validator: DtoValidator<T & object>;
+    try {
+      validator = receiveValidatorFor(dtoOrOptions, options);
+    } catch (error) {
+      return rejected(error); // before taking a message, so none is lost
+    }
     return this.take(RECEIVE_JSON, options).then((plain) => validator.parse(plain));
   }
 

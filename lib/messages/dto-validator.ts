@@ -8,7 +8,10 @@ import {
   type ValidationError,
   type ValidatorOptions,
 } from 'class-validator';
+import type { Logger } from '../logger';
 import { WebSocketValidationError, type ValidationDetail } from './message-errors';
+
+const TRANSFORMER_STORAGE = 'class-transformer/cjs/storage';
 
 /** A class a message is turned into and validated against (a DTO). */
 export type DtoClass<T extends object = object> = new (...args: never[]) => T;
@@ -79,11 +82,28 @@ export class DtoValidator<T extends object = object> {
 
 const sharedValidators = new WeakMap<DtoClass, DtoValidator>();
 
-/** The validator for `dto` with default options, built on first use. */
-export function defaultValidatorFor<T extends object>(dto: DtoClass<T>): DtoValidator<T> {
-  let validator = sharedValidators.get(dto);
-  if (!validator) sharedValidators.set(dto, (validator = new DtoValidator(dto)));
-  return validator as DtoValidator<T>;
+/**
+ * The validator `receiveJson(dto, options)` uses: built once per class for the default options.
+ * Loop-style handlers have no boot check, so a DTO that could never pass fails here, at first use.
+ * @throws TypeError
+ */
+export function receiveValidatorFor<T extends object>(
+  dto: DtoClass<T>,
+  options: { validation?: ValidatorOptions; transform?: ClassTransformOptions } = {},
+): DtoValidator<T> {
+  const custom = options.validation !== undefined || options.transform !== undefined;
+  let validator = custom ? undefined : (sharedValidators.get(dto) as DtoValidator<T> | undefined);
+  if (validator) return validator;
+  validator = new DtoValidator(dto, options.validation, options.transform);
+  if (validator.rejectsEverything) {
+    throw new TypeError(
+      `receiveJson(${dto.name}): ${dto.name} has no class-validator decorators, so forbidUnknownValues would ` +
+        'reject every message. Decorate its properties (e.g. @IsString()), or call receiveJson() without a class ' +
+        'for unvalidated JSON',
+    );
+  }
+  if (!custom) sharedValidators.set(dto, validator);
+  return validator;
 }
 
 function outcome<T>(instance: T, errors: ValidationError[]): T | ValidationFailure {
@@ -102,6 +122,13 @@ export function flattenValidationErrors(
     if (error.children && error.children.length > 0) flattenValidationErrors(error.children, property, out);
   }
   return out;
+}
+
+/** Whether `dto`, or a class it extends, puts a class-validator decorator on property `name`. */
+export function validatesProperty(dto: DtoClass, name: string): boolean {
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(dto, '', true, false)
+    .some((metadata) => metadata.propertyName === name);
 }
 
 function hasValidationMetadata(dto: DtoClass): boolean {
@@ -140,11 +167,26 @@ function hasAsyncConstraints(dto: DtoClass, seen: Set<DtoClass>): boolean {
 
 // class-transformer keeps `@Type()` records in a singleton it does not re-export from its index.
 const transformerStorage = loadTransformerStorage();
+let reportedMissingStorage = false;
+
+/**
+ * Warns, once per process, when class-transformer's `@Type()` records cannot be read (its
+ * internal layout changed): nested DTOs then count as async, which is correct but slower.
+ */
+export function warnIfTransformerStorageMissing(logger: Logger, loaded = transformerStorage !== undefined): void {
+  if (loaded || reportedMissingStorage) return;
+  reportedMissingStorage = true;
+  logger.warn(
+    { module: TRANSFORMER_STORAGE },
+    `could not load ${TRANSFORMER_STORAGE}, so DTOs with nested DTOs are validated asynchronously (slower); ` +
+      'install the class-transformer version proapi lists as a peer dependency',
+  );
+}
 
 function loadTransformerStorage(): TransformerStorage | undefined {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module, see above
-    return (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage })
+    return (require(TRANSFORMER_STORAGE) as { defaultMetadataStorage: TransformerStorage })
       .defaultMetadataStorage;
   } catch {
     return undefined;

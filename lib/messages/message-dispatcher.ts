@@ -1,5 +1,12 @@
 import { SENT, type InboundMessage, type MessageSink, type WebSocketConnection } from '../connection/web-socket-connection';
-import { CloseCode, WebSocketDisconnect, WebSocketJsonError, WebSocketProtocolError } from '../errors';
+import {
+  CloseCode,
+  InvalidRoomNameError,
+  MessageTooLargeError,
+  WebSocketDisconnect,
+  WebSocketJsonError,
+  WebSocketProtocolError,
+} from '../errors';
 import type { Invoker } from '../routing/param-resolvers';
 import { ValidationFailure, type DtoValidator } from './dto-validator';
 import { closeForEscapedError } from './close-on-error';
@@ -67,9 +74,10 @@ export class MessageDispatcher implements MessageSink {
     }
     const fields = parsed as Record<string, unknown>;
     const id = fields[this.idField];
-    if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') {
+    // Echoed as given; `1e999` parses to Infinity, which JSON would echo as null.
+    if (id !== undefined && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
       return this.invalid(ws, undefined, 'request id', [
-        { property: this.idField, constraints: { isRequestId: `${this.idField} must be a string or a number` } },
+        { property: this.idField, constraints: { isRequestId: `${this.idField} must be a string or a finite number` } },
       ]);
     }
     const type = fields[this.discriminator];
@@ -151,14 +159,19 @@ export class MessageDispatcher implements MessageSink {
   }
 
   private handlerFailed(ws: WebSocketConnection, handler: CompiledMessageHandler, id: unknown, error: unknown): Pending {
-    if (error instanceof WsException) {
-      return this.answer(ws, error.code, id, error.message, error.data === undefined ? undefined : { data: error.data }, 0);
-    }
-    // Bad client data met by the handler itself (e.g. a follow-up `receiveJson(Dto)`) is answered
-    // like the same failure at dispatch; other protocol errors close as in loop-style handlers.
+    if (error instanceof WsException) return this.answerException(ws, error, id);
+    // Bad client data met by the handler itself (e.g. a follow-up `receiveJson(Dto)`, a room name
+    // from the message) is answered like a failure at dispatch; other protocol errors close as in
+    // loop-style handlers.
     if (error instanceof WebSocketValidationError) return this.invalid(ws, id, error.dto, error.details);
     if (error instanceof WebSocketJsonError) {
       return this.fail(ws, 'invalid_json', id, error.detail, CloseCode.INVALID_PAYLOAD);
+    }
+    if (error instanceof InvalidRoomNameError) {
+      return this.fail(ws, 'invalid_room', id, error.message, CloseCode.POLICY_VIOLATION);
+    }
+    if (error instanceof MessageTooLargeError) {
+      return this.fail(ws, 'message_too_large', id, error.message, CloseCode.MESSAGE_TOO_BIG);
     }
     if (error instanceof WebSocketProtocolError || error instanceof WebSocketDisconnect) {
       closeForEscapedError(ws, error, handler.name);
@@ -168,6 +181,11 @@ export class MessageDispatcher implements MessageSink {
     ws.settings.logger.error(fields, 'message handler threw; answered error "internal"');
     const details = this.options.exposeErrors ? { details: describeError(error) } : undefined;
     return this.fail(ws, 'internal', id, 'internal error', CloseCode.INTERNAL_ERROR, details);
+  }
+
+  /** Sends a `WsException` as the error frame it describes; the connection stays open. */
+  answerException(ws: WebSocketConnection, error: WsException, id: unknown): Pending {
+    return this.answer(ws, error.code, id, error.message, error.data === undefined ? undefined : { data: error.data }, 0);
   }
 
   private unknownType(ws: WebSocketConnection, id: unknown, type: unknown): Pending {

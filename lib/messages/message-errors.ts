@@ -26,8 +26,8 @@ export class WebSocketValidationError extends WebSocketProtocolError {
 }
 
 /**
- * Throw from an `@OnMessage` handler to answer the sender with your own error; the connection
- * stays open. The reply is `{ type: 'error', error: code, id, message, data }`.
+ * Throw from an `@OnMessage` handler (or from `@OnConnect` after `accept()`) to answer the sender
+ * with your own error; the connection stays open. The reply is `{ type: 'error', error: code, id, message, data }`.
  * @example
  * @OnMessage('join', JoinMessage)
  * join(@Message() msg: JoinMessage) {

@@ -4,10 +4,13 @@ import { MetadataKey, type HandlerRecord, type MessageRecord } from '../metadata
 import { buildResolvers, compileInvoker, methodOf, type HandlerKind, type Invoker } from '../routing/param-resolvers';
 import type { CompiledPath } from '../routing/path-pattern';
 import type { ConnectionHandler } from '../routing/route';
-import { DtoValidator } from './dto-validator';
+import { DtoValidator, validatesProperty, type DtoClass } from './dto-validator';
 import { MessageDispatcher, type CompiledMessageHandler } from './message-dispatcher';
 import { messageLifecycle } from './message-lifecycle';
 import { resolveMessageOptions, type MessageOptions, type ResolvedMessageOptions } from './message-options';
+
+/** The type of error replies; no handler may take it. */
+const ERROR_TYPE = 'error';
 
 export interface MessageGatewayParts {
   readonly instance: object;
@@ -91,6 +94,12 @@ function compileMessageHandler(
       `${name}: @OnMessage() needs the message type as a non-empty string, got ${String(type)}`,
     );
   }
+  if (type === ERROR_TYPE) {
+    throw new RouteDefinitionError(
+      `${name}: message type "${ERROR_TYPE}" is reserved: error replies are { ${JSON.stringify(options.discriminator)}: ` +
+        `"${ERROR_TYPE}", ... }, so clients could not tell them apart from this handler's replies. Choose another type`,
+    );
+  }
   if (dto === undefined) {
     throw new RouteDefinitionError(
       `${name}: @OnMessage('${type}') has no DTO class. Pass the class its messages must match, ` +
@@ -112,6 +121,7 @@ function compileMessageHandler(
           `or use @OnMessage('${type}', null) for messages without fields`,
       );
     }
+    refuseEnvelopeProperties(name, dto, options);
   }
   const method = methodOf(parts.instance, propertyKey, '@OnMessage()', name);
   const resolvers = buildResolvers(parts.instance, propertyKey, method, parts.compiled, name, 'message');
@@ -122,6 +132,25 @@ function compileMessageHandler(
     invoke: compileInvoker(parts.instance, method, resolvers),
     replyHead: `{${JSON.stringify(options.discriminator)}:${JSON.stringify(type)}`,
   };
+}
+
+/**
+ * The discriminator and request id are taken off every message before validation: a DTO
+ * property of either name would never receive a value.
+ */
+function refuseEnvelopeProperties(name: string, dto: DtoClass, options: ResolvedMessageOptions): void {
+  const envelope = [
+    ['discriminator', options.discriminator, 'message type', 'kind'],
+    ['idField', options.idField, 'request id', 'requestId'],
+  ] as const;
+  for (const [option, field, role, example] of envelope) {
+    if (!validatesProperty(dto, field)) continue;
+    throw new RouteDefinitionError(
+      `${name}: ${dto.name} validates a property "${field}", but "${field}" is the gateway's ${role} field ` +
+        `(option ${option}), taken out of every message before validation, so it would never arrive. Rename the ` +
+        `property, or move the ${role} to another field: @WebSocket(path, { ${option}: '${example}' })`,
+    );
+  }
 }
 
 function compileHook(parts: MessageGatewayParts, record: HandlerRecord, kind: HandlerKind): Invoker {

@@ -3,17 +3,38 @@ import type { ValidatorOptions } from 'class-validator';
 import { RouteDefinitionError } from '../errors';
 
 /** The `error` codes ProAPI answers failed messages with (a `WsException` brings its own). */
-export type MessageErrorCode = 'invalid_json' | 'unknown_type' | 'validation' | 'internal';
+export type MessageErrorCode =
+  | 'invalid_json'
+  | 'unknown_type'
+  | 'validation'
+  | 'invalid_room'
+  | 'message_too_large'
+  | 'internal';
 
-const ERROR_CODES: readonly MessageErrorCode[] = ['invalid_json', 'unknown_type', 'validation', 'internal'];
+const ERROR_CODES: readonly MessageErrorCode[] = [
+  'invalid_json',
+  'unknown_type',
+  'validation',
+  'invalid_room',
+  'message_too_large',
+  'internal',
+];
 /** Fields of replies and error frames; the envelope fields must not collide with them. */
 const RESERVED_FIELDS = ['data', 'error', 'message', 'details'];
 
 /** How a gateway with `@OnMessage` handlers reads, validates and answers messages. */
 export interface MessageOptions {
-  /** The field holding the message type. Default `'type'`. */
+  /**
+   * The field holding the message type. Error replies carry the type `'error'`, so no handler may
+   * take it. The field is taken out of the message before validation, so a DTO cannot declare it.
+   * Default `'type'`.
+   */
   discriminator?: string;
-  /** The field holding the optional request id that replies echo. Default `'id'`. */
+  /**
+   * The field holding the optional request id: a string or a finite number, echoed as given in
+   * the reply (and error replies) so clients can match them to requests. It is taken out of the
+   * message before validation, so a DTO cannot declare it. Default `'id'`.
+   */
   idField?: string;
   /**
    * The type of messages that have no discriminator field, e.g. for a protocol that predates
@@ -31,7 +52,9 @@ export interface MessageOptions {
   /**
    * Failures that close the connection (after the error reply) instead of only answering:
    * `invalid_json` closes with 1007 (1003 for a binary frame), `unknown_type` with 1008,
-   * `validation` with 1007, `internal` with 1011. Default: none.
+   * `validation` with 1007, `invalid_room` (an `InvalidRoomNameError` from a handler) with 1008,
+   * `message_too_large` (a `MessageTooLargeError` from a handler's broadcast) with 1009,
+   * `internal` with 1011. Default: none.
    */
   closeOn?: readonly MessageErrorCode[];
   /** Send an exception's name, message and stack in `internal` replies. Default: `NODE_ENV === 'development'`. */

@@ -6,7 +6,10 @@ import { formatRoutes } from '../../lib/cli/format-routes';
 import { gatewayNames } from '../../lib/cli/names';
 import { runCli } from '../../lib/cli/program';
 
-const { version } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { version: string };
+const { version, peerDependencies: ownPeers } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+  version: string;
+  peerDependencies: Record<string, string>;
+};
 
 interface Run {
   code: number;
@@ -70,7 +73,11 @@ describe('proapi CLI', () => {
       expect(run.stdout).toMatch(/cd "My Chat"\n {2}npm install\n {2}npm test .*\n {2}npm start /);
       const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
       expect(pkg.name).toBe('my-chat');
-      expect(pkg.dependencies.proapi).toBe(`^${version}`);
+      expect(pkg.dependencies).toEqual({
+        'class-transformer': ownPeers['class-transformer'],
+        'class-validator': ownPeers['class-validator'],
+        proapi: `^${version}`,
+      });
       expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toMatch(/\nnpm install && npm start [^\n]*\nnpm test /);
     });
 

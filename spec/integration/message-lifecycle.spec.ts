@@ -7,6 +7,7 @@ import {
   User,
   WebSocket,
   WebSocketMessageTypeError,
+  WsException,
   type WebSocketConnection,
 } from '../../index';
 import { RateLimitMiddleware, UseMiddleware } from '../../middleware';
@@ -169,6 +170,24 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     expect(calls).toEqual([expect.objectContaining({ code: 1003 })]);
   });
 
+  it('sends a WsException thrown by @OnConnect after accept() as its error frame, and keeps the connection', async () => {
+    const { LifecycleGateway, calls } = lifecycleGateway(async (ws) => {
+      await ws.accept();
+      throw new WsException('profile_missing', 'set up your profile first', { step: 1 });
+    });
+    const app = await start(LifecycleGateway);
+    client = await connect(app.url('/room/lobby'));
+    expect(await client.nextJson()).toEqual({
+      type: 'error',
+      error: 'profile_missing',
+      message: 'set up your profile first',
+      data: { step: 1 },
+    });
+    client.send(JSON.stringify({ type: 'ping', id: 1 }));
+    expect(await client.nextJson()).toEqual({ type: 'ping', id: 1, data: 'pong ann' });
+    expect(calls).toEqual([]);
+  });
+
   it('holds messages back until an async @OnConnect has finished', async () => {
     const ready = deferred();
     const { LifecycleGateway } = lifecycleGateway(async (ws) => {
@@ -198,6 +217,70 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     for (let i = 0; i < 4; i++) client.send(JSON.stringify({ type: 'work', id: i }));
     expect(await client.waitClose()).toEqual({ code: 1008, reason: 'message queue overflow' });
     gate.resolve();
+  });
+
+  describe('with an async handler still running when the connection closes', () => {
+    /** A gateway whose `work` handler waits for `gate`; `closed` resolves once the server saw the close. */
+    function blockingGateway() {
+      const events: string[] = [];
+      const started = deferred();
+      const closed = deferred();
+      const gate = deferred();
+      const disconnected = deferred();
+      @WebSocket('/work')
+      class BlockingGateway {
+        @OnMessage('work', null)
+        async work(ws: WebSocketConnection) {
+          void ws.waitForClose().then(() => closed.resolve());
+          events.push('handler start');
+          started.resolve();
+          await gate.promise;
+          events.push('handler end');
+          return 'done'; // the reply finds the socket closed; that is not an error
+        }
+
+        @OnDisconnect()
+        left(code: number) {
+          events.push(`disconnect ${code}`);
+          disconnected.resolve();
+        }
+      }
+      return {
+        BlockingGateway,
+        events,
+        gate,
+        started: () => withTimeout(started.promise, 5000, 'the handler to start'),
+        closed: () => withTimeout(closed.promise, 5000, 'the server to see the close'),
+        disconnected: () => withTimeout(disconnected.promise, 5000, '@OnDisconnect'),
+      };
+    }
+
+    it('calls @OnDisconnect only after the handler has finished (client went away)', async () => {
+      const gateway = blockingGateway();
+      const app = await start(gateway.BlockingGateway);
+      client = await connect(app.url('/work'));
+      client.send(JSON.stringify({ type: 'work' }));
+      await gateway.started();
+      client.socket.terminate();
+      await gateway.closed();
+      gateway.gate.resolve();
+      await gateway.disconnected();
+      expect(gateway.events).toEqual(['handler start', 'handler end', 'disconnect 1006']);
+    });
+
+    it('makes app.close() wait for the handler, then for @OnDisconnect', async () => {
+      const gateway = blockingGateway();
+      const app = await start(gateway.BlockingGateway);
+      client = await connect(app.url('/work'));
+      client.send(JSON.stringify({ type: 'work' }));
+      await gateway.started();
+      const closing = app.app.close().then(() => gateway.events.push('app closed'));
+      await gateway.closed();
+      expect((await client.waitClose()).code).toBe(1001);
+      gateway.gate.resolve();
+      await withTimeout(closing, 5000, 'app.close()');
+      expect(gateway.events).toEqual(['handler start', 'handler end', 'disconnect 1001', 'app closed']);
+    });
   });
 
   it('logs an @OnDisconnect that throws and keeps serving', async () => {

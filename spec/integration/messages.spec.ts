@@ -32,6 +32,8 @@ class LoginCode {
 }
 
 let slowGate = deferred();
+/** What the `probe` handler saw of each payload. */
+const probed: unknown[] = [];
 
 @WebSocket('/chat/:room')
 class ChatGateway {
@@ -98,6 +100,28 @@ class ChatGateway {
   unserializable() {
     return 10n;
   }
+
+  @OnMessage('join', null)
+  async join(ws: WebSocketConnection, payload: { room: string }) {
+    await ws.joinRoom(payload.room);
+    return `joined ${payload.room}`;
+  }
+
+  @OnMessage('probe', null)
+  probe(_ws: WebSocketConnection, payload: Record<string, unknown>) {
+    const seen = {
+      plainPrototype: Object.getPrototypeOf(payload) === Object.prototype,
+      polluted: 'polluted' in payload,
+      keys: Object.keys(payload),
+    };
+    probed.push(seen);
+    return seen;
+  }
+
+  @OnMessage('shout', null)
+  async shout(ws: WebSocketConnection, payload: { size: number }) {
+    await ws.broadcastToAll('lobby', 'x'.repeat(payload.size));
+  }
 }
 
 @WebSocket('/lenient', { validation: { forbidNonWhitelisted: false }, exposeErrors: true })
@@ -130,11 +154,23 @@ class SecureGateway {
   }
 }
 
-@WebSocket('/strict', { closeOn: ['invalid_json', 'unknown_type', 'validation', 'internal'] })
+@WebSocket('/strict', {
+  closeOn: ['invalid_json', 'unknown_type', 'validation', 'invalid_room', 'message_too_large', 'internal'],
+})
 class StrictGateway {
   @OnMessage('chat', ChatMessage)
   chat() {
     return 'ok';
+  }
+
+  @OnMessage('join', null)
+  async join(ws: WebSocketConnection, payload: { room: string }) {
+    await ws.joinRoom(payload.room);
+  }
+
+  @OnMessage('shout', null)
+  async shout(ws: WebSocketConnection, payload: { size: number }) {
+    await ws.broadcastToAll('lobby', 'x'.repeat(payload.size));
   }
 
   @OnMessage('boom', null)
@@ -256,37 +292,76 @@ describe('@OnMessage dispatch over a real server', () => {
       error: 'invalid_json',
       message: 'binary frames are not accepted: send a JSON object as text',
     });
-    const deep = '{"type":"echo","a":' + '['.repeat(40) + ']'.repeat(40) + '}';
-    expect(await ask(client, deep)).toEqual({
-      type: 'error',
-      error: 'invalid_json',
-      message: 'nesting is deeper than 32 levels (option maxJsonDepth)',
-    });
+    const tooDeep = { type: 'error', error: 'invalid_json', message: 'nesting is deeper than 32 levels (option maxJsonDepth)' };
+    expect(await ask(client, '{"type":"echo","a":' + '['.repeat(40) + ']'.repeat(40) + '}')).toEqual(tooDeep);
+    // Long input is measured before parsing: this is refused for its depth, not its missing brackets.
+    expect(await ask(client, '{"type":"echo","a":' + '['.repeat(500_000))).toEqual(tooDeep);
+    expect(await ask(client, { type: 'echo', id: 1 })).toMatchObject({ type: 'echo', id: 1 });
   });
 
-  it('refuses __proto__ and constructor.prototype payloads without polluting Object.prototype', async () => {
+  it('refuses __proto__ keys and object-valued constructor keys, so no handler sees a swapped prototype', async () => {
     const client = await open('/chat/lobby');
+    // Control: the probe reports what a handler would see with the dangerous key renamed.
+    expect(await ask(client, '{"type":"probe","id":0,"__proto_":{"polluted":"yes"}}')).toEqual({
+      type: 'probe',
+      id: 0,
+      data: { plainPrototype: true, polluted: false, keys: ['__proto_'] },
+    });
     const attacks = [
-      '{"type":"chat","text":"hi","__proto__":{"polluted":"yes"}}',
-      '{"type":"echo","nested":{"__proto__":{"polluted":"yes"}}}',
-      '{"type":"echo","constructor":{"prototype":{"polluted":"yes"}}}',
+      // Copying the envelope off assigns key by key: this would make {polluted} the payload's prototype.
+      '{"type":"probe","id":1,"__proto__":{"polluted":"yes"}}',
+      '{"type":"chat","id":2,"text":"hi","__proto__":{"polluted":"yes"}}',
+      '{"type":"echo","id":3,"nested":{"__proto__":{"polluted":"yes"}}}',
+      '{"type":"echo","id":4,"constructor":{"prototype":{"polluted":"yes"}}}',
     ];
     for (const attack of attacks) {
-      const reply = (await ask(client, attack)) as { error: string; message: string };
-      expect(reply).toEqual({ type: 'error', error: 'invalid_json', message: expect.stringMatching(/^key "(__proto__|constructor)" is not allowed/) });
+      expect(await ask(client, attack)).toEqual({
+        type: 'error',
+        error: 'invalid_json',
+        message: expect.stringMatching(/^key "(__proto__|constructor)" is not allowed/) as unknown,
+      });
     }
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(probed).toEqual([{ plainPrototype: true, polluted: false, keys: ['__proto_'] }]);
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+    // A constructor key with a plain value is just data.
+    expect(await ask(client, '{"type":"echo","id":5,"constructor":"Ferrari"}')).toEqual({
+      type: 'echo',
+      id: 5,
+      data: { connection: true, payload: { constructor: 'Ferrari' } },
+    });
   });
 
-  it('rejects a request id that is not a string or number', async () => {
+  it('echoes string and number request ids as given, and rejects others', async () => {
     const client = await open('/chat/lobby');
-    expect(await ask(client, { type: 'echo', id: { x: 1 } })).toEqual({
+    expect(await ask(client, '{"type":"silent","id":{"x":1}}')).toEqual({
       type: 'error',
       error: 'validation',
-      message: 'invalid request id: id must be a string or a number',
-      details: [{ property: 'id', constraints: { isRequestId: 'id must be a string or a number' } }],
+      message: 'invalid request id: id must be a string or a finite number',
+      details: [{ property: 'id', constraints: { isRequestId: 'id must be a string or a finite number' } }],
     });
+    // 1e999 parses to Infinity, which JSON cannot echo.
+    expect(await ask(client, '{"type":"silent","id":1e999}')).toMatchObject({ error: 'validation', message: /finite number/ });
+    expect(await ask(client, '{"type":"echo","id":"007"}')).toMatchObject({ type: 'echo', id: '007' });
+    expect(await ask(client, '{"type":"echo","id":-0.5}')).toMatchObject({ type: 'echo', id: -0.5 });
+  });
+
+  it('answers an invalid room name or a too-large broadcast from a handler with its own error code', async () => {
+    const client = await open('/chat/lobby');
+    expect(await ask(client, { type: 'join', id: 1, room: '' })).toEqual({
+      type: 'error',
+      error: 'invalid_room',
+      id: 1,
+      message: 'invalid room name "": room names must not be empty',
+    });
+    expect(await ask(client, { type: 'shout', id: 2, size: 1024 * 1024 + 1 })).toEqual({
+      type: 'error',
+      error: 'message_too_large',
+      id: 2,
+      message:
+        'message of 1048577 bytes is over the 1048576-byte maxPayloadLength limit and was not sent ' +
+        '(split it, or raise the maxPayloadLength option)',
+    });
+    expect(await ask(client, { type: 'join', id: 3, room: 'lobby' })).toEqual({ type: 'join', id: 3, data: 'joined lobby' });
   });
 
   it('answers a throwing handler with internal, logs it, and keeps the connection', async () => {
@@ -386,6 +461,8 @@ describe('@OnMessage dispatch over a real server', () => {
     ['invalid_json', '{oops', 1007],
     ['unknown_type', { type: 'nope' }, 1008],
     ['validation', { type: 'chat', text: '' }, 1007],
+    ['invalid_room', { type: 'join', room: '' }, 1008],
+    ['message_too_large', { type: 'shout', size: 1024 * 1024 + 1 }, 1009],
     ['internal', { type: 'boom' }, 1011],
   ])('closes after %s when the gateway asks to', async (error, message, code) => {
     const client = await open('/strict');

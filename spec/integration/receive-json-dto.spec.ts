@@ -33,6 +33,18 @@ describe('receiveJson(Dto) in loop-style handlers', () => {
         await ws.accept();
         await ws.receiveJson(Move); // a validation error escapes: close 1007
       });
+      app.websocket('/undecorated', async (ws) => {
+        await ws.accept();
+        class Untyped {
+          piece!: string;
+        }
+        try {
+          await ws.receiveJson(Untyped);
+        } catch (error) {
+          await ws.sendJson({ name: (error as Error).name, message: (error as Error).message });
+        }
+        await ws.sendJson(await ws.receiveJson());
+      });
       app.websocket('/plain', async (ws) => {
         await ws.accept();
         await ws.sendJson(await ws.receiveJson<{ a: unknown }>()); // unsafe JSON escapes: close 1007
@@ -93,5 +105,29 @@ describe('receiveJson(Dto) in loop-style handlers', () => {
     client.send('{"a":1,"__proto__":{"polluted":true}}');
     expect((await client.waitClose()).code).toBe(1007);
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('accepts a "constructor" key with a plain value, and refuses one with an object value', async () => {
+    const client = await connect(server.url('/plain'));
+    client.send('{"constructor":"Ferrari"}');
+    expect(await client.nextJson()).toEqual({ constructor: 'Ferrari' });
+    client.send('{"constructor":{"prototype":{"polluted":true}}}');
+    expect(await client.waitClose()).toEqual({
+      code: 1007,
+      reason: 'message is not valid JSON: key "constructor" is not allowed with an object value: it could alter object prototypes',
+    });
+  });
+
+  it('rejects a DTO without class-validator decorators at once, before taking a message', async () => {
+    const client = await connect(server.url('/undecorated'));
+    expect(await client.nextJson()).toEqual({
+      name: 'TypeError',
+      message:
+        'receiveJson(Untyped): Untyped has no class-validator decorators, so forbidUnknownValues would reject ' +
+        'every message. Decorate its properties (e.g. @IsString()), or call receiveJson() without a class for unvalidated JSON',
+    });
+    client.send('{"piece":"pawn"}');
+    expect(await client.nextJson()).toEqual({ piece: 'pawn' });
+    client.close();
   });
 });

@@ -24,6 +24,7 @@ import {
   type WebSocketConnection,
 } from '../../index';
 import { DtoValidator } from '../../lib/messages/dto-validator';
+import { captureLogger } from '../helpers/capture-logger';
 import { RateLimitMiddleware, UseMiddleware } from '../../middleware';
 import { readOwnRecord, readOwnRecords } from '../../lib/metadata/metadata-store';
 import { MetadataKey, type GatewayRecord, type MessageRecord, type ParamRecord } from '../../lib/metadata/records';
@@ -146,6 +147,50 @@ describe('message gateways are checked at boot', () => {
     expect(bootError(EmptyDtoGateway)).toMatch(/^EmptyDtoGateway\.ping: Empty has no class-validator decorators/);
   });
 
+  it('refuses a handler for the reserved type "error"', () => {
+    @WebSocket('/error', { discriminator: 'event' })
+    class ErrorTypeGateway {
+      @OnMessage('error', null) error() {}
+    }
+    expect(bootError(ErrorTypeGateway)).toBe(
+      'ErrorTypeGateway.error: message type "error" is reserved: error replies are { "event": "error", ... }, ' +
+        "so clients could not tell them apart from this handler's replies. Choose another type",
+    );
+  });
+
+  it('refuses a DTO that validates the request id or the discriminator field, naming the option', () => {
+    class Order {
+      @IsString() id!: string;
+    }
+    @WebSocket('/orders')
+    class IdGateway {
+      @OnMessage('order', Order) order() {}
+    }
+    expect(bootError(IdGateway)).toBe(
+      'IdGateway.order: Order validates a property "id", but "id" is the gateway\'s request id field (option idField), ' +
+        'taken out of every message before validation, so it would never arrive. Rename the property, ' +
+        "or move the request id to another field: @WebSocket(path, { idField: 'requestId' })",
+    );
+
+    class Shape extends ChatMessage {
+      @IsString() kind!: string;
+    }
+    @WebSocket('/shapes', { discriminator: 'kind' })
+    class KindGateway {
+      @OnMessage('circle', Shape) circle() {}
+    }
+    expect(bootError(KindGateway)).toMatch(
+      /^KindGateway\.circle: Shape validates a property "kind", but "kind" is the gateway's message type field \(option discriminator\)/,
+    );
+
+    // With the request id moved elsewhere, the DTO's own `id` arrives.
+    @WebSocket('/orders2', { idField: 'ref' })
+    class MovedIdGateway {
+      @OnMessage('order', Order) order() {}
+    }
+    expect(boot(MovedIdGateway)).toHaveLength(1);
+  });
+
   it('refuses parameters that cannot be resolved', () => {
     @WebSocket('/room/:room')
     class BadParamGateway {
@@ -239,8 +284,15 @@ describe('DtoValidator', () => {
     @ValidateNested() @Type(() => AsyncMessage) inner!: AsyncMessage;
   }
 
+  class SyncWrapper {
+    @ValidateNested() @Type(() => ChatMessage) inner!: ChatMessage;
+    @ValidateNested({ each: true }) @Type(() => ChatMessage) list!: ChatMessage[];
+  }
+
   it('validates synchronously unless a constraint, also a nested one, is async', async () => {
     expect(new DtoValidator(ChatMessage).isAsync).toBe(false);
+    // Needs class-transformer's @Type() records: without them every nested DTO would count as async.
+    expect(new DtoValidator(SyncWrapper).isAsync).toBe(false);
     expect(new DtoValidator(AsyncMessage).isAsync).toBe(true);
     const nested = new DtoValidator(Wrapper);
     expect(nested.isAsync).toBe(true);
@@ -250,5 +302,28 @@ describe('DtoValidator', () => {
       details: [{ property: 'inner.name', constraints: { NameIsFree: expect.any(String) as unknown } }],
     });
     await expect(nested.parse({ inner: { name: 'free' } })).resolves.toBeInstanceOf(Wrapper);
+  });
+
+  it("warns once when class-transformer's @Type() records cannot be read, and not at a normal boot", () => {
+    jest.isolateModules(() => {
+      // class-transformer loads the same module itself, so a broken one cannot be mocked: say it failed.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy, not yet warned
+      const fresh = require('../../lib/messages/dto-validator') as typeof import('../../lib/messages/dto-validator');
+      const log = captureLogger();
+      fresh.warnIfTransformerStorageMissing(log, false);
+      fresh.warnIfTransformerStorageMissing(log, false);
+      expect(log.entries).toEqual([
+        {
+          level: 'warn',
+          fields: { module: 'class-transformer/cjs/storage' },
+          message:
+            'could not load class-transformer/cjs/storage, so DTOs with nested DTOs are validated asynchronously (slower); ' +
+            'install the class-transformer version proapi lists as a peer dependency',
+        },
+      ]);
+    });
+    const log = captureLogger();
+    new ProAPI({ logger: log });
+    expect(log.entries.filter((entry) => entry.level === 'warn')).toEqual([]);
   });
 });

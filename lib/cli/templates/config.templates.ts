@@ -16,7 +16,12 @@ export function packageJson({ name, proapiSpec }: ProjectTemplateOptions): Templ
       build: 'tsc',
       routes: 'proapi routes',
     },
-    dependencies: { 'class-validator': ownRange('class-validator'), proapi: proapiSpec },
+    // ProAPI's peers: the project owns the one copy its DTO decorators and ProAPI's validation share.
+    dependencies: {
+      'class-transformer': ownRange('class-transformer'),
+      'class-validator': ownRange('class-validator'),
+      proapi: proapiSpec,
+    },
     devDependencies: Object.fromEntries(DEV_DEPENDENCIES.map((dep) => [dep, ownRange(dep)])),
   };
   return { path: 'package.json', content: `${JSON.stringify(pkg, null, 2)}\n` };
