@@ -8,7 +8,7 @@ export type TestableApp = Pick<ProAPI, 'port' | 'listening' | 'listen' | 'close'
 /** A `connect()` whose upgrade has not finished yet: `close()` aborts it rather than leak its socket. */
 interface Opening {
   readonly abort: AbortController;
-  readonly done: Promise<unknown>;
+  readonly done: Promise<void>;
 }
 
 export interface TestClientOptions {
