@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { createServer } from 'node:net';
 import uWS from 'uWebSockets.js';
 import { CloseCode } from '../errors';
 import type { HttpReply, HttpRoute } from '../http-route';
@@ -26,12 +27,6 @@ interface PendingUpgrade {
 }
 
 let nativeChecked = false;
-
-/** uWS v20.30 takes (host, port, options, cb) but its typings only declare (port, options, cb). */
-type ExclusiveListen = {
-  listen(host: string, port: number, options: number, cb: (socket: uWS.us_listen_socket | false) => void): void;
-};
-const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
 
 export type ConnectionRunner = (ws: WebSocketConnection, route: Route) => Promise<void>;
 
@@ -132,11 +127,13 @@ export class UwsAdapter implements ConnectionTransport {
     });
   }
 
-  listen(port: number, host: string): Promise<number> {
+  async listen(port: number, host: string): Promise<number> {
+    // uWS binds with SO_REUSEPORT, so a second process on a taken port would silently get half the
+    // connections. Its exclusive mode would also drop SO_REUSEADDR (a restart then fails for a
+    // minute in TIME_WAIT), so ask Node first: its bind fails while anyone listens on the port.
+    if (port !== 0) await assertPortFree(port, host);
     return new Promise((resolve, reject) => {
-      // Exclusive: uWS would otherwise set SO_REUSEPORT, and a second process listening on the
-      // same port would silently take half the connections instead of failing.
-      (this.app as unknown as ExclusiveListen).listen(host, port, EXCLUSIVE_PORT, (socket) => {
+      this.app.listen(host, port, (socket) => {
         if (!socket) {
           (this.app as unknown as { close(): void }).close();
           reject(new Error(`could not listen on ${host}:${port}: is the port in use or the address not local?`));
@@ -398,4 +395,14 @@ function decodeSegment(segment: string): string {
 
 function decodeText(buffer: ArrayBuffer): string {
   return Buffer.from(buffer).toString('utf8');
+}
+
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`could not listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)),
+    );
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
