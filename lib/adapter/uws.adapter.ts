@@ -27,6 +27,12 @@ interface PendingUpgrade {
 
 let nativeChecked = false;
 
+/** uWS v20.30 takes (host, port, options, cb) but its typings only declare (port, options, cb). */
+type ExclusiveListen = {
+  listen(host: string, port: number, options: number, cb: (socket: uWS.us_listen_socket | false) => void): void;
+};
+const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT: number }).LIBUS_LISTEN_EXCLUSIVE_PORT;
+
 export type ConnectionRunner = (ws: WebSocketConnection, route: Route) => Promise<void>;
 
 /**
@@ -128,7 +134,9 @@ export class UwsAdapter implements ConnectionTransport {
 
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.app.listen(host, port, (socket) => {
+      // Exclusive: uWS would otherwise set SO_REUSEPORT, and a second process listening on the
+      // same port would silently take half the connections instead of failing.
+      (this.app as unknown as ExclusiveListen).listen(host, port, EXCLUSIVE_PORT, (socket) => {
         if (!socket) {
           (this.app as unknown as { close(): void }).close();
           reject(new Error(`could not listen on ${host}:${port}: is the port in use or the address not local?`));
@@ -187,13 +195,14 @@ export class UwsAdapter implements ConnectionTransport {
     up.res.cork(() => up.res.upgrade<SocketData>({ conn }, up.key, subprotocol, up.extensions, up.context));
   }
 
-  deny(conn: WebSocketConnection<object>, status: number, body: string): void {
+  deny(conn: WebSocketConnection<object>, status: number, body: string, headers?: Readonly<Record<string, string>>): void {
     this.live.delete(conn);
     const up = this.takePending(conn);
     if (!up) return;
     up.res.cork(() => {
       up.res.writeStatus(`${status} ${STATUS_CODES[status] ?? 'Unknown'}`);
       up.res.writeHeader('Content-Type', 'text/plain; charset=utf-8');
+      if (headers) for (const name of Object.keys(headers)) up.res.writeHeader(name, headers[name]);
       up.res.end(body);
     });
   }

@@ -22,7 +22,7 @@ export interface ConnectionTransport {
   /** Completes the HTTP upgrade; the connection's `onTransportOpen` runs before this returns. */
   upgrade(conn: WebSocketConnection<object>, subprotocol: string): void;
   /** Answers the pending upgrade request with an HTTP status instead of upgrading. */
-  deny(conn: WebSocketConnection<object>, status: number, body: string): void;
+  deny(conn: WebSocketConnection<object>, status: number, body: string, headers?: Readonly<Record<string, string>>): void;
   /** Returns uWS's send status: 1 sent, 0 sent but buffered, 2 dropped (over maxBackpressure). */
   send(socket: SocketRef, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): number;
   bufferedAmount(socket: SocketRef): number;

@@ -17,6 +17,7 @@ import type { ResolvedOptions } from '../options';
 import { checkRoomName } from '../rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from '../rooms/room-payload';
 import { isSendableCloseCode } from './close-code';
+import { checkResponseHeaders } from './response-headers';
 import { quietly, rejected } from './rejected';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from './transport';
 
@@ -76,9 +77,11 @@ export const SENT = RESOLVED;
 const MAX_REASON_BYTES = 123;
 const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
 
-/** @internal Sees every frame the connection sends (e.g. to count bytes out). */
+/** @internal Sees every frame the connection sends, and every room message it publishes (e.g. to count bytes out). */
 export interface SendObserver {
   sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
+  /** Once per publish, however many receive it: uWS fans it out where nobody can count it. */
+  published(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
 }
 
 /**
@@ -168,17 +171,21 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return RESOLVED;
   }
 
-  /** Refuses the upgrade with an HTTP status (e.g. 401) and a plain-text body. Only before `accept()`. */
-  deny(status: number, body: string = STATUS_CODES[status] ?? ''): void {
+  /**
+   * Refuses the upgrade with an HTTP status (e.g. 401), a plain-text body and optional extra
+   * response headers (e.g. `{ 'WWW-Authenticate': 'Bearer' }`). Only before `accept()`.
+   */
+  deny(status: number, body: string = STATUS_CODES[status] ?? '', headers?: Readonly<Record<string, string>>): void {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`deny() takes an HTTP error status (400-599), got ${status}`);
     }
+    if (headers !== undefined) checkResponseHeaders(headers);
     if (this.connectionState === 'open') {
       throw new WebSocketStateError('deny() is only possible before accept(); use close(code, reason) instead');
     }
     if (this.connectionState === 'closed') return;
     this.markClosed({ code: CloseCode.ABNORMAL, reason: `upgrade refused with HTTP ${status}` });
-    this.transport.deny(this, status, body);
+    this.transport.deny(this, status, body, headers);
   }
 
   /** Whether the connection is closed (or was refused, or the client went away before upgrade). */
@@ -440,6 +447,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const refused = checkRoomName(room, options.maxRoomNameBytes) ?? checkPayloadSize(data, options.maxPayloadLength);
     if (refused !== null) return rejected(refused);
     this.transport.publish(room, data, isBinary, exclude);
+    if (this.sendObserver !== null) this.sendObserver.published(room, data, isBinary);
     return RESOLVED;
   }
 

@@ -167,6 +167,26 @@ describe('options and listen are checked', () => {
     expect(() => new ProAPI({ logger: silentLogger, maxQueuedMessages: -1 })).toThrow(/maxQueuedMessages must be a non-negative number/);
   });
 
+  it('a listen() on a port another process listens on rejects (no silent SO_REUSEPORT sharing)', async () => {
+    const { spawn } = await import('node:child_process');
+    const script =
+      "const u = require('uWebSockets.js'); u.App().listen('127.0.0.1', 0, (s) => " +
+      "{ console.log(u.us_socket_local_port(s)); process.stdin.on('end', () => process.exit(0)); process.stdin.resume(); });";
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const port = await withTimeout(
+        new Promise<number>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString())))),
+        10_000,
+        'the other process to listen',
+      );
+      const app = new ProAPI({ logger: silentLogger });
+      app.websocket('/x', (ws) => ws.accept());
+      await expect(app.listen(port, '127.0.0.1')).rejects.toThrow(/could not listen/);
+    } finally {
+      child.stdin.end();
+    }
+  });
+
   it('a listen() on a port in use rejects, and can be retried on another port', async () => {
     const first = await startApp({}, (app) => app.websocket('/a', (ws) => ws.accept()));
     const second = new ProAPI({ logger: silentLogger });
