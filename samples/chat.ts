@@ -15,7 +15,7 @@ import {
   type WebSocketConnection,
 } from '../index';
 
-const MAX_NAME_CHARACTERS = 32;
+const MAX_NAME_CHARACTERS = 40;
 const MAX_MESSAGE_CHARACTERS = 2000;
 /** Control and format characters (bidi overrides, zero-width joiners) and broken UTF-16: invisible, or reorder text. */
 const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
@@ -52,7 +52,7 @@ export class ChatGateway {
     @Query('username') username?: string,
   ): Promise<void> {
     const invalid = ws.checkRoomName(room);
-    if (invalid) return ws.deny(400, invalid.reason); // before the upgrade: an HTTP error the client can show
+    if (invalid) return ws.deny(400, invalid.reason); // HTTP 400, rather than a socket that opens only to close
     const name = displayName(username);
     await ws.accept();
     await ws.joinRoom(room);
@@ -77,7 +77,7 @@ export class ChatGateway {
   }
 }
 
-/** One line of at most 32 visible characters: whitespace runs become one space, hidden characters go. */
+/** One line of at most 40 visible characters: whitespace runs become one space, hidden characters go. */
 function displayName(username: string | undefined): string {
   const name = (username ?? '').replace(/\s/g, ' ').replace(HIDDEN_CHARACTERS, '').replace(/ {2,}/g, ' ').trim();
   return Array.from(name).slice(0, MAX_NAME_CHARACTERS).join('').trimEnd() || 'Anonymous';

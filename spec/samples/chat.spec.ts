@@ -103,13 +103,13 @@ describe('samples/chat', () => {
     expect(app.getRooms()).toEqual([]);
   });
 
-  it('shows names on one line, without hidden characters, at most 32 characters long', async () => {
+  it('shows names on one line, without hidden characters, at most 40 characters long', async () => {
     const names: [string, string][] = [
       ['\u202Eevil\u0000\t\n  name\u200B ', 'evil name'], // bidi override, NUL, zero-width space
       ['a\u2028b\u00A0\u00A0c', 'a b c'], // line separator, no-break spaces
       ['\u200B\u200D \u0007 ', 'Anonymous'], // nothing visible left
-      ['n'.repeat(31) + ' tail', 'n'.repeat(31)], // cut at 32, trailing space dropped
-      ['🎉'.repeat(40), '🎉'.repeat(32)], // counted in characters, never a broken surrogate pair
+      ['n'.repeat(39) + ' tail', 'n'.repeat(39)], // cut at 40, trailing space dropped
+      ['🎉'.repeat(50), '🎉'.repeat(40)], // counted in characters, never a broken surrogate pair
     ];
     for (const [given, shown] of names) {
       const client = await join('names', given);
