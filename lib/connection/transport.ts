@@ -45,8 +45,8 @@ export interface ConnectionTransport {
   getRooms(): string[];
   /**
    * The one path every room message takes: to every socket in `room` except `exclude` (whose
-   * connection's `roomCount` must be exact). Anything
-   * that carries rooms beyond this process (a broker) hooks in here.
+   * connection's `roomCount` must be exact). Anything that carries rooms beyond this process
+   * (a broker) hooks in here.
    */
   publish(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, exclude: SocketRef | null): void;
 }
