@@ -195,10 +195,12 @@ export class ProAPI {
   // ---- rooms: push from outside any handler (timers, HTTP routes, jobs) --------------------
   // Synchronous: the message is handed to uWS before the call returns. Before listen() nobody
   // can be in a room, so a broadcast then reaches no one (the room name is still checked).
+  // These are the server's own API, so a bad room name here is a server bug: the
+  // InvalidRoomNameError has closeCode 1011, and escaping a handler it counts as an internal error.
 
   /**
    * Sends a text message to every connection in `room`.
-   * Throws `InvalidRoomNameError`, or `MessageTooLargeError` over `maxPayloadLength`.
+   * Throws `InvalidRoomNameError` (closeCode 1011: a server bug), or `MessageTooLargeError` over `maxPayloadLength`.
    * @example
    * setInterval(() => app.broadcast('clock', new Date().toISOString()), 1000);
    */
@@ -224,7 +226,7 @@ export class ProAPI {
 
   /** How many connections are in `room` right now. */
   getRoomSize(room: string): number {
-    const invalid = checkRoomName(room, this.options.maxRoomNameBytes);
+    const invalid = checkRoomName(room, this.options.maxRoomNameBytes, 'server');
     if (invalid !== null) throw invalid;
     return this.adapter?.numSubscribers(room) ?? 0;
   }
@@ -235,7 +237,8 @@ export class ProAPI {
   }
 
   private publishToRoom(room: string, data: RoomPayload, isBinary: boolean): void {
-    const refused = checkRoomName(room, this.options.maxRoomNameBytes) ?? checkPayloadSize(data, this.options.maxPayloadLength);
+    const refused =
+      checkRoomName(room, this.options.maxRoomNameBytes, 'server') ?? checkPayloadSize(data, this.options.maxPayloadLength);
     if (refused !== null) throw refused;
     this.adapter?.publish(room, data, isBinary, null);
   }

@@ -3,7 +3,9 @@ import type { ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
 import {
   CloseCode,
+  type InvalidRoomNameError,
   ReceiveTimeoutError,
+  RoomLimitError,
   WebSocketBackpressureError,
   WebSocketDisconnect,
   WebSocketMessageTypeError,
@@ -118,6 +120,8 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   /** @internal */ sendObserver: SendObserver | null = null;
   /** @internal What `accept()` without an argument answers (e.g. `bearer` after subprotocol auth). */
   defaultSubprotocol: string | undefined = undefined;
+  /** @internal How many rooms the open socket is in: kept exact by join and leave, 0 once closed. */
+  roomCount = 0;
 
   /** Built by ProAPI for each upgrade request; you never construct one yourself. */
   constructor(
@@ -342,17 +346,23 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /**
    * Joins `room`; joining twice is a no-op. The connection leaves every room when it closes.
-   * Rejects with `InvalidRoomNameError` for a bad name, `WebSocketStateError` before `accept()`,
+   * Rejects with `InvalidRoomNameError` for a bad name, `RoomLimitError` when the connection is
+   * in `maxRoomsPerConnection` rooms already, `WebSocketStateError` before `accept()`,
    * `WebSocketDisconnect` once closed.
    * @example
    * await ws.joinRoom(room);
    * await ws.broadcastJson(room, { type: 'system', message: `${name} has joined the room` });
    */
   joinRoom(room: string): Promise<void> {
-    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    const { options } = this.transport;
+    const invalid = checkRoomName(room, options.maxRoomNameBytes);
     if (invalid !== null) return rejected(invalid);
-    if (this.socket === null) return rejected(this.notOpenError('join a room'));
-    this.transport.subscribe(this.socket, room);
+    const socket = this.socket;
+    if (socket === null) return rejected(this.notOpenError('join a room'));
+    if (this.transport.isSubscribed(socket, room)) return RESOLVED;
+    if (this.roomCount >= options.maxRoomsPerConnection) return rejected(new RoomLimitError(room, options.maxRoomsPerConnection));
+    this.transport.subscribe(socket, room);
+    this.roomCount++;
     return RESOLVED;
   }
 
@@ -363,8 +373,19 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   leaveRoom(room: string): Promise<void> {
     const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
     if (invalid !== null) return rejected(invalid);
-    if (this.socket !== null) this.transport.unsubscribe(this.socket, room);
+    if (this.socket !== null && this.transport.unsubscribe(this.socket, room)) this.roomCount--;
     return RESOLVED;
+  }
+
+  /**
+   * Why `room` cannot name a room in this app, or `null` if it can: the check `joinRoom()` and the
+   * broadcasts make. Use it to refuse a bad name from the URL before `accept()`.
+   * @example
+   * const invalid = ws.checkRoomName(ws.params.room);
+   * if (invalid) return ws.deny(400, invalid.reason);
+   */
+  checkRoomName(room: string): InvalidRoomNameError | null {
+    return checkRoomName(room, this.transport.options.maxRoomNameBytes);
   }
 
   /** The rooms this connection is in (none before `accept()` or once closed). */
@@ -609,6 +630,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     if (this.connectionState === 'closed') return;
     this.connectionState = 'closed';
     this.socket = null;
+    this.roomCount = 0; // uWS takes a closing socket out of every room
     this.closeInfo = info;
     const waiters = this.waiters;
     this.waiters = null;
