@@ -20,9 +20,10 @@ export {
   AuthMiddleware,
   BEARER_SUBPROTOCOL,
   type AuthOptions,
+  type AuthRefusal,
   type Authenticate,
   type TokenSource,
 } from './lib/middleware/auth.middleware';
 export { RateLimitMiddleware, type RateLimitOptions, type RateLimitCallback } from './lib/middleware/rate-limit.middleware';
 export { LoggingMiddleware, type LoggingOptions } from './lib/middleware/logging.middleware';
-export { DEFAULT_REDACTED_NAMES } from './lib/middleware/redact';
+export { DEFAULT_REDACTED_FRAGMENTS } from './lib/middleware/redact';

@@ -49,6 +49,7 @@ export class ProAPI {
   private adapter: UwsAdapter | null = null;
   private table: readonly Route[] | null = null;
   private removeSignalHandlers: (() => void) | undefined;
+  private closed = false;
 
   constructor(options: ProAPIOptions = {}) {
     this.options = resolveOptions(options);
@@ -64,7 +65,8 @@ export class ProAPI {
 
   /**
    * Middleware every WebSocket route runs first, in this order (the spec's global list); class and
-   * method middleware follow. Set it before `listen()`.
+   * method middleware follow. Set it (or call {@link use}) before `listen()`; the array it returns
+   * is frozen, so every change goes through the checks of the setter.
    * @example
    * app.websocketMiddlewares = [new LoggingMiddleware()];
    */
@@ -76,7 +78,7 @@ export class ProAPI {
     this.assertNotSealed('websocketMiddlewares');
     if (!Array.isArray(middlewares)) throw new TypeError('app.websocketMiddlewares must be an array of middleware');
     middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocketMiddlewares[${i}]`));
-    this.globalMiddlewares = [...middlewares];
+    this.globalMiddlewares = Object.freeze([...middlewares]);
   }
 
   /**
@@ -144,6 +146,7 @@ export class ProAPI {
 
   /** Boots the app: scans gateways, seals the route table, listens. Resolves with the bound port. */
   async listen(port = 0, host = '0.0.0.0'): Promise<number> {
+    if (this.closed) throw new Error('listen() after close(): an app listens once; build a new app (e.g. createApp()) to serve again');
     if (this.adapter) throw new Error('listen() was already called on this app');
     const table = this.buildRoutes();
     this.table = table;
@@ -164,13 +167,26 @@ export class ProAPI {
     }
   }
 
-  /** The port the app listens on (0 before `listen()`). */
+  /**
+   * The port the app listens on: 0 before `listen()` has bound one. It keeps that value after
+   * `close()`, for logs; check {@link listening} to know whether the app still serves.
+   */
   get port(): number {
     return this.adapter?.serverPort ?? 0;
   }
 
+  /**
+   * Whether the app is serving: true from a successful `listen()` until `close()`.
+   * @example
+   * if (!app.listening) await app.listen(0);
+   */
+  get listening(): boolean {
+    return this.port !== 0 && !this.closed;
+  }
+
   /** Stops listening, closes every connection with 1001 and waits for handlers to finish. */
   async close(): Promise<void> {
+    if (this.adapter) this.closed = true;
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;
     await this.adapter?.close();
@@ -179,10 +195,12 @@ export class ProAPI {
   // ---- rooms: push from outside any handler (timers, HTTP routes, jobs) --------------------
   // Synchronous: the message is handed to uWS before the call returns. Before listen() nobody
   // can be in a room, so a broadcast then reaches no one (the room name is still checked).
+  // These are the server's own API, so a bad room name here is a server bug: the
+  // InvalidRoomNameError has closeCode 1011, and escaping a handler it counts as an internal error.
 
   /**
    * Sends a text message to every connection in `room`.
-   * Throws `InvalidRoomNameError`, or `MessageTooLargeError` over `maxPayloadLength`.
+   * Throws `InvalidRoomNameError` (closeCode 1011: a server bug), or `MessageTooLargeError` over `maxPayloadLength`.
    * @example
    * setInterval(() => app.broadcast('clock', new Date().toISOString()), 1000);
    */
@@ -208,7 +226,7 @@ export class ProAPI {
 
   /** How many connections are in `room` right now. */
   getRoomSize(room: string): number {
-    const invalid = checkRoomName(room, this.options.maxRoomNameBytes);
+    const invalid = checkRoomName(room, this.options.maxRoomNameBytes, 'server');
     if (invalid !== null) throw invalid;
     return this.adapter?.numSubscribers(room) ?? 0;
   }
@@ -219,7 +237,8 @@ export class ProAPI {
   }
 
   private publishToRoom(room: string, data: RoomPayload, isBinary: boolean): void {
-    const refused = checkRoomName(room, this.options.maxRoomNameBytes) ?? checkPayloadSize(data, this.options.maxPayloadLength);
+    const refused =
+      checkRoomName(room, this.options.maxRoomNameBytes, 'server') ?? checkPayloadSize(data, this.options.maxPayloadLength);
     if (refused !== null) throw refused;
     this.adapter?.publish(room, data, isBinary, null);
   }

@@ -36,6 +36,16 @@ export class WebSocketDisconnect extends ProAPIError {
 /** An error that, when it escapes a handler, closes the socket with {@link closeCode}. */
 export abstract class WebSocketProtocolError extends ProAPIError {
   abstract readonly closeCode: number;
+  /**
+   * What the peer is told (close reason, error frame): short, and without hints meant for the
+   * server's operator, which stay in `message`. A close reason is cut to 123 bytes.
+   */
+  readonly reason: string;
+
+  constructor(message: string, reason: string = message) {
+    super(message);
+    this.reason = reason;
+  }
 }
 
 /** A text frame arrived where bytes were expected, or the other way round. Escaping: close 1003. */
@@ -95,19 +105,48 @@ export class MiddlewareError extends ProAPIError {
 
 /**
  * A room name is empty, too long (`maxRoomNameBytes`), not a string, or holds control characters
- * or broken UTF-16. Room names usually come from clients, so one escaping a handler closes with 1008.
+ * or broken UTF-16. Room names usually come from clients, so one escaping a handler closes with
+ * 1008. The `app.*` room methods are the server's own API: a bad name there is a bug in the
+ * server, so theirs carries `closeCode` 1011 and escapes a handler as an internal error.
  * @example
  * try { await ws.joinRoom(room); }
- * catch (err) { if (err instanceof InvalidRoomNameError) await ws.sendJson({ error: err.message }); }
+ * catch (err) { if (err instanceof InvalidRoomNameError) await ws.sendJson({ error: err.reason }); }
  */
 export class InvalidRoomNameError extends WebSocketProtocolError {
   override name = 'InvalidRoomNameError';
-  readonly closeCode = CloseCode.POLICY_VIOLATION;
+  readonly closeCode: number;
   constructor(
     readonly room: unknown,
     problem: string,
+    options: { hint?: string; closeCode?: number } = {},
   ) {
-    super(`invalid room name ${describeValue(room)}: ${problem}`);
+    super(
+      `invalid room name ${describeValue(room)}: ${problem}${options.hint ? ` (${options.hint})` : ''}`,
+      `invalid room name: ${problem}`,
+    );
+    this.closeCode = options.closeCode ?? CloseCode.POLICY_VIOLATION;
+  }
+}
+
+/**
+ * `joinRoom()` was refused: the connection is in `maxRoomsPerConnection` rooms already. Room
+ * names usually come from clients, so one escaping a handler closes with 1008.
+ * @example
+ * try { await ws.joinRoom(room); }
+ * catch (err) { if (err instanceof RoomLimitError) throw new WsException('room_limit', err.reason); }
+ */
+export class RoomLimitError extends WebSocketProtocolError {
+  override name = 'RoomLimitError';
+  readonly closeCode = CloseCode.POLICY_VIOLATION;
+  constructor(
+    readonly room: string,
+    readonly limit: number,
+  ) {
+    super(
+      `cannot join room ${describeValue(room)}: the connection is in ${limit} rooms already ` +
+        '(leave one first, or raise the maxRoomsPerConnection option)',
+      `too many rooms: at most ${limit} per connection`,
+    );
   }
 }
 

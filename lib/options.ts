@@ -39,6 +39,12 @@ export interface ConnectionLimits {
   acceptTimeoutMs: number;
   /** Longest room name in UTF-8 bytes; longer ones are an `InvalidRoomNameError`. Default 256. */
   maxRoomNameBytes: number;
+  /**
+   * Rooms one connection may be in at once; one more `joinRoom()` rejects with `RoomLimitError`
+   * (room names usually come from clients, and each room costs server memory). Default 1024;
+   * `Infinity` for no limit.
+   */
+  maxRoomsPerConnection: number;
 }
 
 export interface ProAPIOptions extends Partial<ConnectionLimits> {
@@ -73,6 +79,7 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   maxJsonLength: 1024 * 1024,
   acceptTimeoutMs: 10_000,
   maxRoomNameBytes: 256,
+  maxRoomsPerConnection: 1024,
 });
 
 export function resolveOptions(options: ProAPIOptions): ResolvedOptions {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IsString, Length } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
 import {
   Conn,
   Message,
@@ -15,13 +15,16 @@ import {
   type WebSocketConnection,
 } from '../index';
 
-const MAX_NAME_CHARACTERS = 32;
+const MAX_NAME_CHARACTERS = 40;
 const MAX_MESSAGE_CHARACTERS = 2000;
+/** Control and format characters (bidi overrides, zero-width joiners) and broken UTF-16: invisible, or reorder text. */
+const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
 
 /** What a client may send: `{ "message": "hi" }`; `"type": "message"` may be given, nothing else. */
 export class ChatMessage {
   @IsString()
   @Length(1, MAX_MESSAGE_CHARACTERS, { message: `message must have 1 to ${MAX_MESSAGE_CHARACTERS} characters` })
+  @Matches(/\S/, { message: 'message must not be blank' })
   message!: string;
 }
 
@@ -32,8 +35,9 @@ interface ChatUser {
 /**
  * The spec's chat application as a gateway, plus the page at `/` that talks to it.
  *
- * Client → server: `{ "message": "hi" }`. Anything else (another type, other fields, an empty or
+ * Client → server: `{ "message": "hi" }`. Anything else (another type, other fields, a blank or
  * over-long message) is answered with `{ type: 'error', error, message, ... }` and not relayed.
+ * A room name this app cannot use is refused before the upgrade with HTTP 400 and the reason.
  * Server → client:
  * - `{ type: 'system', message, members }` on entering, and when someone joins or leaves;
  *   `members` is the room's size at that moment.
@@ -47,9 +51,11 @@ export class ChatGateway {
     @Param('room') room: string,
     @Query('username') username?: string,
   ): Promise<void> {
+    const invalid = ws.checkRoomName(room);
+    if (invalid) return ws.deny(400, invalid.reason); // HTTP 400, rather than a socket that opens only to close
     const name = displayName(username);
     await ws.accept();
-    await ws.joinRoom(room); // a bad room name from the URL closes with 1008 and says why
+    await ws.joinRoom(room);
     ws.userData.username = name;
     const members = await ws.getRoomSize(room);
     await ws.sendJson({ type: 'system', message: `Welcome to ${room}, ${name}`, members });
@@ -71,9 +77,10 @@ export class ChatGateway {
   }
 }
 
+/** One line of at most 40 visible characters: whitespace runs become one space, hidden characters go. */
 function displayName(username: string | undefined): string {
-  const name = Array.from(username?.trim() ?? '').slice(0, MAX_NAME_CHARACTERS).join('');
-  return name || 'Anonymous';
+  const name = (username ?? '').replace(/\s/g, ' ').replace(HIDDEN_CHARACTERS, '').replace(/ {2,}/g, ' ').trim();
+  return Array.from(name).slice(0, MAX_NAME_CHARACTERS).join('').trimEnd() || 'Anonymous';
 }
 
 export function createApp(options: ProAPIOptions = {}): ProAPI {

@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ProAPI, type ProAPIOptions, type WebSocketConnection } from '../index';
 import { AuthMiddleware, LoggingMiddleware } from '../middleware';
 
 /**
  * The spec's "Advanced Example": global logging, token auth, rooms, join/leave announcements.
+ * Run it with `PORT=8001 npm run sample -- secure-chat`.
  *
- * Connect to `ws://127.0.0.1:8000/chat/<room>` with a token — `?token=secret`, the header
- * `Authorization: Bearer secret`, or the subprotocols `['bearer', 'secret']` from a browser —
- * then send JSON objects; everyone in the room receives them with your username added.
+ * Open `http://127.0.0.1:8001/` — the chat page of samples/chat.ts — and fill in a token
+ * (`secret` logs in as admin, `guest-secret` as guest). Or connect any client to
+ * `ws://127.0.0.1:8001/chat/<room>` with a token — `?token=secret`, the header
+ * `Authorization: Bearer secret`, or the subprotocols `['bearer', 'secret']` — then send JSON
+ * objects, e.g. `{"type":"message","message":"hi"}`; everyone in the room receives them with
+ * your username added. Joins and leaves arrive as `{"type":"system","message":"..."}`.
  */
 
 type User = { username: string };
@@ -19,6 +25,8 @@ const USERS_BY_TOKEN = new Map<string, User>([
 
 export function createApp(options: ProAPIOptions = {}): ProAPI {
   const app = new ProAPI(options);
+  const page = readFileSync(path.join(__dirname, 'chat-page.html'), 'utf8');
+  app.get('/', () => ({ headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page }));
 
   // Add global logging middleware
   app.websocketMiddlewares = [new LoggingMiddleware()];

@@ -14,9 +14,10 @@ export interface GatewayNames {
   readonly path: string;
 }
 
-const NAME = /^[A-Za-z][A-Za-z0-9]*(?:[-_ ]+[A-Za-z0-9]+)*$/;
-// An upper-case run (HTTP), a capitalised or lower-case word (Room, chat), digits sticking to the word before.
-const WORD = /[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+/g;
+const NAME = /^[A-Za-z0-9]+(?:[-_ ]+[A-Za-z0-9]+)*$/;
+// An upper-case run (HTTP), a capitalised or lower-case word (Room, chat), digits sticking to the
+// word before, or leading digits with the lower-case letters after them (2fa).
+const WORD = /[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+[a-z]*/g;
 
 /**
  * Splits `chat-room`, `chat_room`, `chatRoom` or `ChatRoom` into lower-case words.
@@ -25,10 +26,7 @@ const WORD = /[A-Z]+(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+/g;
 export function splitWords(input: string): string[] | string {
   const name = input.trim();
   if (!NAME.test(name)) {
-    return (
-      `"${input}" is not a usable name: start with a letter and use only letters, digits, "-" and "_" ` +
-      '(e.g. chat-room or ChatRoom)'
-    );
+    return `"${input}" is not a usable name: use only letters, digits, "-" and "_" (e.g. chat-room or ChatRoom)`;
   }
   return (name.match(WORD) ?? []).map((word) => word.toLowerCase());
 }
@@ -40,6 +38,12 @@ export function splitWords(input: string): string[] | string {
 export function gatewayNames(input: string): GatewayNames {
   const words = splitWords(input);
   if (typeof words === 'string') throw new CliError(`gateway name ${words}`);
+  if (/^[0-9]/.test(words[0])) {
+    throw new CliError(
+      `gateway name "${input}" starts with a digit, but it becomes a class name (${words.map(capitalise).join('')}Gateway), ` +
+        `which must start with a letter: put a word first (e.g. room-${words.join('-')})`,
+    );
+  }
   // `chat-room-gateway` means the chat-room gateway, not a ChatRoomGatewayGateway.
   if (words.length > 1 && words[words.length - 1] === 'gateway') words.pop();
   const kebab = words.join('-');

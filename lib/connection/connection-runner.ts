@@ -1,7 +1,7 @@
-import { CloseCode, WebSocketDisconnect, WebSocketProtocolError } from '../errors';
+import { CloseCode, WebSocketDisconnect } from '../errors';
 import type { Logger } from '../logger';
 import type { Route } from '../routing/route';
-import { isSendableCloseCode } from './close-code';
+import { blamesPeer } from './close-code';
 import type { WebSocketConnection } from './web-socket-connection';
 
 /**
@@ -48,9 +48,9 @@ export async function finishConnection(
   // Quiet only when this connection's own peer left: a disconnect from another socket (say, an
   // awaited send to someone else) escaping while this one is open is a handler bug.
   if (failed && !(failure instanceof WebSocketDisconnect && ws.state === 'closed')) {
-    if (failure instanceof WebSocketProtocolError && isSendableCloseCode(failure.closeCode)) {
+    if (blamesPeer(failure)) {
       logger.warn({ path: ws.path, code: failure.closeCode, reason: failure.message }, 'closing: bad message from client');
-      if (ws.state === 'open') await ws.close(failure.closeCode, failure.message);
+      if (ws.state === 'open') await ws.close(failure.closeCode, failure.reason);
     } else {
       logger.error({ err: failure, path: ws.path, route: route.path }, 'handler threw; closing with 1011');
       if (ws.state === 'open') await ws.close(CloseCode.INTERNAL_ERROR, 'internal error');

@@ -22,7 +22,7 @@ export interface ConnectionTransport {
   /** Completes the HTTP upgrade; the connection's `onTransportOpen` runs before this returns. */
   upgrade(conn: WebSocketConnection<object>, subprotocol: string): void;
   /** Answers the pending upgrade request with an HTTP status instead of upgrading. */
-  deny(conn: WebSocketConnection<object>, status: number, body: string): void;
+  deny(conn: WebSocketConnection<object>, status: number, body: string, headers?: Readonly<Record<string, string>>): void;
   /** Returns uWS's send status: 1 sent, 0 sent but buffered, 2 dropped (over maxBackpressure). */
   send(socket: SocketRef, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): number;
   bufferedAmount(socket: SocketRef): number;
@@ -33,8 +33,10 @@ export interface ConnectionTransport {
 
   /** Adds the socket to the room; joining twice is a no-op. */
   subscribe(socket: SocketRef, room: string): void;
-  /** Removes the socket from the room; leaving a room it is not in is a no-op. */
-  unsubscribe(socket: SocketRef, room: string): void;
+  /** Removes the socket from the room; false (and nothing done) if it was not in the room. */
+  unsubscribe(socket: SocketRef, room: string): boolean;
+  /** Whether the socket is in the room. */
+  isSubscribed(socket: SocketRef, room: string): boolean;
   /** The rooms the socket is in. */
   getTopics(socket: SocketRef): string[];
   /** How many sockets are in the room (0 for a room nobody is in). */
@@ -42,8 +44,9 @@ export interface ConnectionTransport {
   /** Every room with at least one socket in it. */
   getRooms(): string[];
   /**
-   * The one path every room message takes: to every socket in `room` except `exclude`. Anything
-   * that carries rooms beyond this process (a broker) hooks in here.
+   * The one path every room message takes: to every socket in `room` except `exclude` (whose
+   * connection's `roomCount` must be exact). Anything that carries rooms beyond this process
+   * (a broker) hooks in here.
    */
   publish(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, exclude: SocketRef | null): void;
 }

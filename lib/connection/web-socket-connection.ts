@@ -3,7 +3,9 @@ import type { ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
 import {
   CloseCode,
+  type InvalidRoomNameError,
   ReceiveTimeoutError,
+  RoomLimitError,
   WebSocketBackpressureError,
   WebSocketDisconnect,
   WebSocketMessageTypeError,
@@ -15,6 +17,7 @@ import type { ResolvedOptions } from '../options';
 import { checkRoomName } from '../rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from '../rooms/room-payload';
 import { isSendableCloseCode } from './close-code';
+import { checkResponseHeaders } from './response-headers';
 import { quietly, rejected } from './rejected';
 import type { ConnectionTransport, CopiedRequest, SocketRef } from './transport';
 
@@ -77,9 +80,11 @@ const MAX_REASON_BYTES = 123;
 const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
 const ITERATION_DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
-/** @internal Sees every frame the connection sends (e.g. to count bytes out). */
+/** @internal Sees every frame the connection sends, and every room message it publishes (e.g. to count bytes out). */
 export interface SendObserver {
   sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
+  /** Once per publish, however many receive it: uWS fans it out where nobody can count it. */
+  published(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void;
 }
 
 /**
@@ -118,6 +123,8 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   /** @internal */ sendObserver: SendObserver | null = null;
   /** @internal What `accept()` without an argument answers (e.g. `bearer` after subprotocol auth). */
   defaultSubprotocol: string | undefined = undefined;
+  /** @internal How many rooms the open socket is in: kept exact by join and leave, 0 once closed. */
+  roomCount = 0;
 
   /** Built by ProAPI for each upgrade request; you never construct one yourself. */
   constructor(
@@ -167,17 +174,21 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     return RESOLVED;
   }
 
-  /** Refuses the upgrade with an HTTP status (e.g. 401) and a plain-text body. Only before `accept()`. */
-  deny(status: number, body: string = STATUS_CODES[status] ?? ''): void {
+  /**
+   * Refuses the upgrade with an HTTP status (e.g. 401), a plain-text body and optional extra
+   * response headers (e.g. `{ 'WWW-Authenticate': 'Bearer' }`). Only before `accept()`.
+   */
+  deny(status: number, body: string = STATUS_CODES[status] ?? '', headers?: Readonly<Record<string, string>>): void {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`deny() takes an HTTP error status (400-599), got ${status}`);
     }
+    if (headers !== undefined) checkResponseHeaders(headers);
     if (this.connectionState === 'open') {
       throw new WebSocketStateError('deny() is only possible before accept(); use close(code, reason) instead');
     }
     if (this.connectionState === 'closed') return;
     this.markClosed({ code: CloseCode.ABNORMAL, reason: `upgrade refused with HTTP ${status}` });
-    this.transport.deny(this, status, body);
+    this.transport.deny(this, status, body, headers);
   }
 
   /** Whether the connection is closed (or was refused, or the client went away before upgrade). */
@@ -341,17 +352,23 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /**
    * Joins `room`; joining twice is a no-op. The connection leaves every room when it closes.
-   * Rejects with `InvalidRoomNameError` for a bad name, `WebSocketStateError` before `accept()`,
+   * Rejects with `InvalidRoomNameError` for a bad name, `RoomLimitError` when the connection is
+   * in `maxRoomsPerConnection` rooms already, `WebSocketStateError` before `accept()`,
    * `WebSocketDisconnect` once closed.
    * @example
    * await ws.joinRoom(room);
    * await ws.broadcastJson(room, { type: 'system', message: `${name} has joined the room` });
    */
   joinRoom(room: string): Promise<void> {
-    const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
+    const { options } = this.transport;
+    const invalid = checkRoomName(room, options.maxRoomNameBytes);
     if (invalid !== null) return rejected(invalid);
-    if (this.socket === null) return rejected(this.notOpenError('join a room'));
-    this.transport.subscribe(this.socket, room);
+    const socket = this.socket;
+    if (socket === null) return rejected(this.notOpenError('join a room'));
+    if (this.transport.isSubscribed(socket, room)) return RESOLVED;
+    if (this.roomCount >= options.maxRoomsPerConnection) return rejected(new RoomLimitError(room, options.maxRoomsPerConnection));
+    this.transport.subscribe(socket, room);
+    this.roomCount++;
     return RESOLVED;
   }
 
@@ -362,8 +379,19 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
   leaveRoom(room: string): Promise<void> {
     const invalid = checkRoomName(room, this.transport.options.maxRoomNameBytes);
     if (invalid !== null) return rejected(invalid);
-    if (this.socket !== null) this.transport.unsubscribe(this.socket, room);
+    if (this.socket !== null && this.transport.unsubscribe(this.socket, room)) this.roomCount--;
     return RESOLVED;
+  }
+
+  /**
+   * Why `room` cannot name a room in this app, or `null` if it can: the check `joinRoom()` and the
+   * broadcasts make. Use it to refuse a bad name from the URL before `accept()`.
+   * @example
+   * const invalid = ws.checkRoomName(ws.params.room);
+   * if (invalid) return ws.deny(400, invalid.reason);
+   */
+  checkRoomName(room: string): InvalidRoomNameError | null {
+    return checkRoomName(room, this.transport.options.maxRoomNameBytes);
   }
 
   /** The rooms this connection is in (none before `accept()` or once closed). */
@@ -425,6 +453,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const refused = checkRoomName(room, options.maxRoomNameBytes) ?? checkPayloadSize(data, options.maxPayloadLength);
     if (refused !== null) return rejected(refused);
     this.transport.publish(room, data, isBinary, exclude);
+    if (this.sendObserver !== null) this.sendObserver.published(room, data, isBinary);
     return RESOLVED;
   }
 
@@ -607,6 +636,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     if (this.connectionState === 'closed') return;
     this.connectionState = 'closed';
     this.socket = null;
+    this.roomCount = 0; // uWS takes a closing socket out of every room
     this.closeInfo = info;
     const waiters = this.waiters;
     this.waiters = null;

@@ -5,8 +5,8 @@ import {
   MessageTooLargeError,
   WebSocketDisconnect,
   WebSocketJsonError,
-  WebSocketProtocolError,
 } from '../errors';
+import { blamesPeer } from '../connection/close-code';
 import type { Invoker } from '../routing/param-resolvers';
 import { ValidationFailure, type DtoValidator } from './dto-validator';
 import { closeForEscapedError } from './close-on-error';
@@ -167,13 +167,15 @@ export class MessageDispatcher implements MessageSink {
     if (error instanceof WebSocketJsonError) {
       return this.fail(ws, 'invalid_json', id, error.detail, CloseCode.INVALID_PAYLOAD);
     }
-    if (error instanceof InvalidRoomNameError) {
-      return this.fail(ws, 'invalid_room', id, error.message, CloseCode.POLICY_VIOLATION);
+    // The client is told the short reason; the log keeps the message, with its hint for the operator.
+    // A bad name in the server's own app.* calls is a server bug, answered below as internal.
+    if (error instanceof InvalidRoomNameError && blamesPeer(error)) {
+      return this.fail(ws, 'invalid_room', id, error.reason, CloseCode.POLICY_VIOLATION, undefined, error.message);
     }
     if (error instanceof MessageTooLargeError) {
       return this.fail(ws, 'message_too_large', id, error.message, CloseCode.MESSAGE_TOO_BIG);
     }
-    if (error instanceof WebSocketProtocolError || error instanceof WebSocketDisconnect) {
+    if (blamesPeer(error) || error instanceof WebSocketDisconnect) {
       closeForEscapedError(ws, error, handler.name);
       return undefined;
     }
@@ -211,8 +213,9 @@ export class MessageDispatcher implements MessageSink {
     message: string,
     closeCode: number,
     extra?: object,
+    detail?: string,
   ): Pending {
-    return this.answer(ws, code, id, message, extra, this.options.closeOn.has(code) ? closeCode : 0);
+    return this.answer(ws, code, id, message, extra, this.options.closeOn.has(code) ? closeCode : 0, detail);
   }
 
   private answer(
@@ -222,6 +225,8 @@ export class MessageDispatcher implements MessageSink {
     message: string,
     extra: object | undefined,
     closeCode: number,
+    /** For the log only: the server-side message, when it says more than `message`. */
+    detail?: string,
   ): Pending {
     const frame: Record<string, unknown> = { [this.discriminator]: 'error', error: code };
     if (id !== undefined) frame[this.idField] = id;
@@ -239,10 +244,10 @@ export class MessageDispatcher implements MessageSink {
     }
     const sending = send(ws, text);
     if (closeCode === 0) {
-      logger.debug({ path: ws.path, error: code, reason: message }, 'answered a message with an error');
+      logger.debug({ path: ws.path, error: code, reason: message, detail }, 'answered a message with an error');
       return sending;
     }
-    logger.warn({ path: ws.path, error: code, reason: message, code: closeCode }, `closing after error "${code}"`);
+    logger.warn({ path: ws.path, error: code, reason: message, detail, code: closeCode }, `closing after error "${code}"`);
     void ws.close(closeCode, message);
     return undefined;
   }

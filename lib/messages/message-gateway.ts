@@ -63,11 +63,23 @@ export function compileMessageGateway(parts: MessageGatewayParts): { handle: Con
   const onConnect = parts.connect && compileHook(parts, parts.connect, 'connect');
   const onDisconnect = parts.disconnect && compileHook(parts, parts.disconnect, 'disconnect');
   const connectName = parts.connect ? `${className}.${String(parts.connect.propertyKey)}` : '';
-  const types = [...handlers.keys()].sort().join(', ');
   return {
     handle: messageLifecycle(dispatcher, onConnect, onDisconnect, connectName, className),
-    handlerName: parts.connect ? `${String(parts.connect.propertyKey)} + @OnMessage(${types})` : `@OnMessage(${types})`,
+    handlerName: describeHandlers(parts),
   };
+}
+
+/** Every handler, for the route table: `join (@OnConnect), chat (@OnMessage chat), leave (@OnDisconnect)`. */
+function describeHandlers({ connect, messages, disconnect }: MessageGatewayParts): string {
+  const typesByMethod = new Map<string | symbol, string[]>();
+  for (const { propertyKey, type } of [...messages].sort((a, b) => (a.type < b.type ? -1 : 1))) {
+    typesByMethod.set(propertyKey, [...(typesByMethod.get(propertyKey) ?? []), type]);
+  }
+  return [
+    ...(connect ? [`${String(connect.propertyKey)} (@OnConnect)`] : []),
+    ...[...typesByMethod].map(([method, types]) => `${String(method)} (@OnMessage ${types.join(', ')})`),
+    ...(disconnect ? [`${String(disconnect.propertyKey)} (@OnDisconnect)`] : []),
+  ].join(', ');
 }
 
 function compileMessageHandler(

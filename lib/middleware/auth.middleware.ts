@@ -4,17 +4,24 @@ import { MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-soc
 /** Where {@link AuthMiddleware} looks for a bearer token. */
 export type TokenSource = 'header' | 'query' | 'subprotocol';
 
+/** What refuses a connection when `authenticate` returns it: any falsy value. */
+export type AuthRefusal = null | undefined | false | 0 | '';
+
 /**
- * Checks a connection; returns the user, or `null`/`undefined` to refuse it. `token` is the bearer
- * token found in the request (see {@link AuthOptions.tokenSources}), if any.
+ * Checks a connection; returns the user, or a falsy value (`null`, `undefined`, `false`, `0`, `''`)
+ * to refuse it. `token` is the bearer token found in the request (see
+ * {@link AuthOptions.tokenSources}), if any.
  */
 export type Authenticate<TUser> = (
   ws: WebSocketConnection,
   token: string | undefined,
-) => TUser | null | undefined | Promise<TUser | null | undefined>;
+) => TUser | AuthRefusal | Promise<TUser | AuthRefusal>;
 
 export interface AuthOptions {
-  /** HTTP status for a connection `authenticate` refuses. Default 401. */
+  /**
+   * HTTP status (400-599) for a connection `authenticate` refuses. Default 401, which is sent
+   * with `WWW-Authenticate: Bearer` as HTTP requires.
+   */
   status?: number;
   /**
    * Where to look for the token handed to `authenticate`, first match wins.
@@ -38,11 +45,15 @@ export interface AuthOptions {
 export const BEARER_SUBPROTOCOL = 'bearer';
 const BEARER_HEADER = /^Bearer\s+(\S+)\s*$/i;
 const DEFAULT_SOURCES: readonly TokenSource[] = ['header', 'query', 'subprotocol'];
+/** A 401 must say how to authenticate (RFC 9110 §15.5.2). */
+const CHALLENGE = { 'WWW-Authenticate': 'Bearer' } as const;
 
 /**
  * Authenticates each connection before the upgrade. On success the user is at `ws.userData.user`
- * before the handler runs; when `authenticate` returns `null`/`undefined` the upgrade is refused
- * with HTTP 401 and the handler never runs; when it throws, HTTP 500 and an error log line.
+ * before the handler runs. When `authenticate` returns any falsy value (`null`, `undefined`,
+ * `false`, `0`, `''`) the upgrade is refused with HTTP 401 (`WWW-Authenticate: Bearer`) and the
+ * handler never runs; so a user must be a truthy value, such as an object. When it throws,
+ * HTTP 500 and an error log line.
  * @example
  * const auth = new AuthMiddleware((ws, token) => (token === 'secret' ? { username: 'admin' } : null));
  * app.websocket('/secure', async (ws) => {
@@ -64,13 +75,16 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
       throw new TypeError('AuthMiddleware needs a function: new AuthMiddleware((ws, token) => user or null)');
     }
     this.status = options.status ?? 401;
+    if (!Number.isInteger(this.status) || this.status < 400 || this.status > 599) {
+      throw new RangeError(`AuthMiddleware: status must be an HTTP error status (400-599), got ${String(options.status)}`);
+    }
     this.sources = options.tokenSources ?? DEFAULT_SOURCES;
     this.queryParam = options.queryParam ?? 'token';
     this.useLogger(options.logger);
   }
 
   async handle(ws: WebSocketConnection<{ user?: TUser }>, next: MiddlewareNext): Promise<unknown> {
-    let user: TUser | null | undefined;
+    let user: TUser | AuthRefusal;
     try {
       user = await this.authenticate(ws, this.findToken(ws));
     } catch (error) {
@@ -78,8 +92,8 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
       ws.deny(500, 'authentication failed');
       return undefined;
     }
-    if (user === null || user === undefined) {
-      ws.deny(this.status, 'authentication required');
+    if (!user) {
+      ws.deny(this.status, 'authentication required', this.status === 401 ? CHALLENGE : undefined);
       return undefined;
     }
     ws.userData.user = user;

@@ -1,11 +1,12 @@
 import { finishConnection } from '../connection/connection-runner';
+import { quietly, rejected } from '../connection/rejected';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import { CloseCode, MiddlewareError, WebSocketDisconnect } from '../errors';
 import type { Logger } from '../logger';
 import type { Route } from '../routing/route';
 import { InboundPipeline, type MessageHook } from './inbound-pipeline';
 import { resolveMiddleware, type MiddlewareInstantiator, type ResolvedMiddleware } from './resolve-middleware';
-import type { Middleware } from './web-socket-middleware';
+import type { Middleware, MiddlewareNext } from './web-socket-middleware';
 
 /**
  * Compiles a route's middleware chain (global, class, method, in that order) into `route.handle`,
@@ -45,14 +46,19 @@ interface CompiledChain {
 }
 
 const NO_ERROR: unique symbol = Symbol('no error');
+const LATE: Promise<undefined> = Promise.resolve(undefined);
 
 /**
  * One connection's trip through the chain (koa's `dispatch(i)`). `run()` never rejects: it
  * answers every way the chain can end, so the connection runner only finds a settled connection.
+ * Neither does anything it hands to a middleware reject unhandled: a middleware that calls
+ * `next()` without awaiting it must not take the process down with an unhandled rejection.
  */
 class ChainRun {
   /** The deepest step entered; `next()` may only move past it. */
   private index = -1;
+  /** A middleware returned without calling next(): the chain ended there. */
+  private ended = false;
   private handlerDone: Promise<unknown> | null = null;
   private handlerError: unknown = NO_ERROR;
   /** The innermost middleware that threw. */
@@ -80,20 +86,25 @@ class ChainRun {
   private dispatch(index: number, ws: WebSocketConnection): Promise<unknown> {
     if (index <= this.index) {
       const name = this.chain.steps[index - 1].name;
-      return Promise.reject(new MiddlewareError(`next() was called more than once in middleware ${name}; call it once and await it`));
+      return rejected(new MiddlewareError(`next() was called more than once in middleware ${name}; call it once and await it`));
     }
+    if (this.ended) return this.lateNext(index - 1);
     this.index = index;
     // Every step may have awaited: the client may have gone, or a middleware refused and still called next().
-    if (ws.closed) return Promise.reject(new WebSocketDisconnect(ws.closeCode ?? CloseCode.ABNORMAL, ws.closeReason ?? ''));
-    if (index === this.chain.steps.length) return (this.handlerDone = this.runHandler(ws));
-    return this.invoke(index, ws);
+    if (ws.closed) return rejected(new WebSocketDisconnect(ws.closeCode ?? CloseCode.ABNORMAL, ws.closeReason ?? ''));
+    if (index === this.chain.steps.length) return (this.handlerDone = quietly(this.runHandler(ws)));
+    return quietly(this.invoke(index, ws));
   }
 
   private async invoke(index: number, ws: WebSocketConnection): Promise<unknown> {
     try {
-      const result = await this.chain.steps[index].handle(ws, (nextWs) => this.dispatch(index + 1, nextWs ?? ws));
-      // Refuse at once, so the middleware around this one see the connection closed.
-      if (this.index === index && ws.state === 'connecting') this.refuse(index);
+      const next: MiddlewareNext = (nextWs) => this.dispatch(index + 1, (nextWs ?? ws) as WebSocketConnection);
+      const result = await this.chain.steps[index].handle(ws, next);
+      if (this.index === index) {
+        this.ended = true;
+        // Refuse at once, so the middleware around this one see the connection closed.
+        if (ws.state === 'connecting') this.refuse(index);
+      }
       return result;
     } catch (error) {
       if (this.thrower === -1 && error !== this.handlerError) this.thrower = index;
@@ -130,6 +141,22 @@ class ChainRun {
     } else {
       chain.logger.error(fields, `middleware ${middleware} threw after the connection closed`);
     }
+  }
+
+  /**
+   * next() from a middleware that has already returned without it (e.g. `void check().then(() => next())`):
+   * the chain ended then. Resolving, not rejecting, keeps the caller's own promise chain from
+   * rejecting unhandled; the handler never runs.
+   */
+  private lateNext(index: number): Promise<undefined> {
+    const { ws, chain } = this;
+    const middleware = chain.steps[index].name;
+    chain.logger.warn(
+      { path: ws.path, route: chain.route.path, middleware },
+      `middleware ${middleware} called next() after it had returned; the chain had already ended, so the handler ` +
+        'does not run. Await next() (or return its promise) instead',
+    );
+    return LATE;
   }
 
   private refuse(index: number): void {

@@ -2,20 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { InboundMessage, SendObserver, WebSocketConnection } from '../connection/web-socket-connection';
 import { WebSocketDisconnect } from '../errors';
-import { DEFAULT_REDACTED_NAMES, redactedHeaders, redactedQuery, redactedSubprotocols } from './redact';
+import { DEFAULT_REDACTED_FRAGMENTS, Redactor, redactedSubprotocols } from './redact';
 import { MessageNext, MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
 export interface LoggingOptions {
-  /** Also log every message in and out: text cut to {@link maxTextLength}, binary as its length. Default false. */
+  /**
+   * Also log every message in and out: text cut to {@link maxTextLength}, binary as its length.
+   * A room broadcast made by the connection is one line with its `room`. Default false.
+   */
   logMessages?: boolean;
   /** Default: the app's logger. Any `{ info, warn, error }` works, e.g. pino. */
   logger?: MiddlewareLogger;
   /**
-   * Query parameter and header names whose values are logged as `[REDACTED]`, replacing the
-   * default list ({@link DEFAULT_REDACTED_NAMES}: token, password, authorization, cookie, ...).
+   * More query parameter and header names (exact, any case) whose values are logged as
+   * `[REDACTED]`, on top of the defaults: every name containing one of
+   * {@link DEFAULT_REDACTED_FRAGMENTS} (token, secret, pass, auth, key, session, cookie, jwt, ...).
    * A bearer token offered as a subprotocol is always redacted.
    */
   redact?: readonly string[];
+  /**
+   * `false` drops the default fragments, so only the {@link redact} names are redacted (and a
+   * bearer token offered as a subprotocol). Default true.
+   */
+  redactDefaults?: boolean;
   /** Characters of a text message kept in a message line. Default 200. */
   maxTextLength?: number;
 }
@@ -25,20 +34,22 @@ export interface LoggingOptions {
  * request id, path, redacted query and headers, client address, offered subprotocols) and one when
  * it is over (`websocket disconnect`: close code and reason, accepted subprotocol, duration,
  * messages and bytes in and out). The request id is the `X-Request-Id` header, else a new UUID.
- * Frames sent with `send*()` are counted; room broadcasts fan out inside uWS and are not.
+ * Out counts every frame sent with `send*()`, and every room broadcast the connection makes
+ * (`broadcast*()`) once, with its payload's bytes, however many receive it: uWS copies it to
+ * each receiver where it cannot be counted. `app.broadcast*()` belongs to no connection.
  * @example
  * app.websocketMiddlewares = [new LoggingMiddleware({ logMessages: true, logger: pino() })];
  */
 export class LoggingMiddleware extends WebSocketMiddleware {
   private readonly logMessages: boolean;
-  private readonly redact: ReadonlySet<string>;
+  private readonly redactor: Redactor;
   private readonly maxTextLength: number;
   private readonly live = new Map<WebSocketConnection, ConnectionLog>();
 
   constructor(options: LoggingOptions = {}) {
     super();
     this.logMessages = options.logMessages ?? false;
-    this.redact = new Set((options.redact ?? DEFAULT_REDACTED_NAMES).map((name) => name.toLowerCase()));
+    this.redactor = new Redactor(options.redact ?? [], options.redactDefaults === false ? [] : DEFAULT_REDACTED_FRAGMENTS);
     this.maxTextLength = options.maxTextLength ?? 200;
     this.useLogger(options.logger);
   }
@@ -50,10 +61,10 @@ export class LoggingMiddleware extends WebSocketMiddleware {
         event: 'connect',
         requestId,
         path: ws.path,
-        query: redactedQuery(ws, this.redact),
+        query: this.redactor.query(ws),
         client: ws.clientHost,
         subprotocols: redactedSubprotocols(ws.requestedSubprotocols),
-        headers: redactedHeaders(ws, this.redact),
+        headers: this.redactor.headers(ws),
       },
       'websocket connect',
     );
@@ -109,10 +120,19 @@ class ConnectionLog implements SendObserver {
 
   sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void {
     this.previous?.sent(data, isBinary);
+    this.countOut(data, isBinary, undefined);
+  }
+
+  published(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void {
+    this.previous?.published(room, data, isBinary);
+    this.countOut(data, isBinary, room);
+  }
+
+  private countOut(data: string | Uint8Array | ArrayBuffer, isBinary: boolean, room: string | undefined): void {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.messagesOut++;
     this.bytesOut += bytes;
-    if (this.maxTextLength >= 0) this.logMessage('out', isBinary ? null : data, bytes);
+    if (this.maxTextLength >= 0) this.logMessage('out', isBinary ? null : data, bytes, room);
   }
 
   end(failure: unknown): void {
@@ -137,8 +157,14 @@ class ConnectionLog implements SendObserver {
   }
 
   /** `data` is null for binary frames, which are logged by length only. */
-  private logMessage(direction: 'in' | 'out', data: string | Uint8Array | ArrayBuffer | Buffer | null, bytes: number): void {
+  private logMessage(
+    direction: 'in' | 'out',
+    data: string | Uint8Array | ArrayBuffer | Buffer | null,
+    bytes: number,
+    room?: string,
+  ): void {
     const fields: Record<string, unknown> = { event: 'message', requestId: this.requestId, direction, bytes };
+    if (room !== undefined) fields.room = room;
     if (typeof data === 'string') {
       fields.text = data.length > this.maxTextLength ? `${data.slice(0, this.maxTextLength)}…` : data;
     } else {

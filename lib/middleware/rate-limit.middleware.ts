@@ -1,30 +1,39 @@
 import { performance } from 'node:perf_hooks';
 import type { InboundMessage, WebSocketConnection } from '../connection/web-socket-connection';
 import { CloseCode } from '../errors';
+import { KeyedLogs } from './keyed-logs';
 import { SlidingLog } from './sliding-log';
 import { MessageNext, MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
 /** Called for a message over the limit. The message is dropped; close the connection here if you want to. */
-export type RateLimitCallback = (ws: WebSocketConnection, message: InboundMessage) => void;
+export type RateLimitCallback<TUserData extends object = Record<string, unknown>> = (
+  ws: WebSocketConnection<TUserData>,
+  message: InboundMessage,
+) => void;
 
-export interface RateLimitOptions {
+/** @typeParam TUserData - the userData the `key` function reads, e.g. `{ user?: User }`. */
+export interface RateLimitOptions<TUserData extends object = Record<string, unknown>> {
   /** Messages allowed in any window of {@link windowSeconds}. */
   maxMessages: number;
   windowSeconds: number;
   /**
    * What happens to a message over the limit: `'close'` (default) closes with 1008
-   * "rate limit exceeded"; `'drop'` drops it and keeps the connection; a function is called
-   * with the connection and the dropped message.
+   * "rate limit exceeded" and logs a warning; `'drop'` drops it and keeps the connection, with a
+   * warning at the first drop of each connection; a function is called with the connection and
+   * the dropped message.
    */
-  onLimit?: 'close' | 'drop' | RateLimitCallback;
+  onLimit?: 'close' | 'drop' | RateLimitCallback<TUserData>;
   /**
    * Shares one limit between connections with the same key, e.g. `(ws) => ws.clientHost` per IP
-   * or `(ws) => ws.userData.user?.id` per user (put the AuthMiddleware before it). Computed once per
-   * connection; `undefined` means "limit this connection on its own". Default: per connection.
+   * or, per user, `new RateLimitMiddleware<{ user?: User }>({ key: (ws) => ws.userData.user?.id, ... })`
+   * (put the AuthMiddleware before it). Computed once per connection; `undefined` means "limit
+   * this connection on its own". Default: per connection.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read whatever userData the app keeps
-  key?: (ws: WebSocketConnection<any>) => string | undefined;
-  /** How many keys without connections are remembered (their windows still count); oldest go first. Default 10,000. */
+  key?(ws: WebSocketConnection<TUserData>): string | undefined;
+  /**
+   * How many keys without connections are remembered while their window still counts (so a
+   * reconnect does not reset the limit); the least recently used is forgotten first. Default 10,000.
+   */
   maxIdleKeys?: number;
   /** Milliseconds now; inject one in tests. Default `performance.now`. */
   clock?: () => number;
@@ -35,23 +44,25 @@ export interface RateLimitOptions {
 /**
  * Limits inbound messages with a sliding log: a message passes when fewer than `maxMessages`
  * messages passed in the `windowSeconds` before it, exact to the message. Messages over the limit
- * do not count. Memory: 8 bytes per `maxMessages` per connection (or key).
+ * do not count. Memory: up to 8 bytes per `maxMessages` per connection (or key), allocated as
+ * messages arrive.
  * @example
  * // 5 messages per 10 seconds per connection; the 6th closes the connection with 1008.
  * app.websocket('/limited', handler, { middlewares: [new RateLimitMiddleware({ maxMessages: 5, windowSeconds: 10 })] });
  */
-export class RateLimitMiddleware extends WebSocketMiddleware {
+export class RateLimitMiddleware<TUserData extends object = Record<string, unknown>> extends WebSocketMiddleware<TUserData> {
   private readonly maxMessages: number;
   private readonly windowMs: number;
-  private readonly onLimit: 'close' | 'drop' | RateLimitCallback;
-  private readonly keyOf: ((ws: WebSocketConnection) => string | undefined) | undefined;
-  private readonly maxIdleKeys: number;
+  private readonly onLimit: 'close' | 'drop' | RateLimitCallback<TUserData>;
+  private readonly keyOf: ((ws: WebSocketConnection<TUserData>) => string | undefined) | undefined;
   private readonly clock: () => number;
-  private readonly byConnection = new Map<WebSocketConnection, SlidingLog>();
-  /** Shared logs by key (only with the `key` option); insertion order is age. */
-  private readonly byKey = new Map<string, SlidingLog>();
+  private readonly byConnection = new Map<WebSocketConnection<TUserData>, SlidingLog>();
+  /** Shared logs by key (only with the `key` option). */
+  private readonly byKey: KeyedLogs;
+  /** Connections whose first dropped message was logged (`onLimit: 'drop'`). */
+  private readonly dropLogged = new WeakSet<WebSocketConnection<TUserData>>();
 
-  constructor(options: RateLimitOptions) {
+  constructor(options: RateLimitOptions<TUserData>) {
     super();
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('RateLimitMiddleware needs options, e.g. new RateLimitMiddleware({ maxMessages: 5, windowSeconds: 10 })');
@@ -62,64 +73,50 @@ export class RateLimitMiddleware extends WebSocketMiddleware {
     if (this.onLimit !== 'close' && this.onLimit !== 'drop' && typeof this.onLimit !== 'function') {
       throw new TypeError(`RateLimitMiddleware: onLimit must be 'close', 'drop' or a function, got ${String(options.onLimit)}`);
     }
-    this.keyOf = options.key;
-    this.maxIdleKeys = options.maxIdleKeys ?? 10_000;
+    this.keyOf = options.key?.bind(options);
+    const maxIdleKeys = options.maxIdleKeys ?? 10_000;
+    if (!Number.isInteger(maxIdleKeys) || maxIdleKeys < 0) {
+      throw new TypeError(`RateLimitMiddleware: maxIdleKeys must be an integer >= 0, got ${String(options.maxIdleKeys)}`);
+    }
+    this.byKey = new KeyedLogs(this.maxMessages, this.windowMs, maxIdleKeys);
     this.clock = options.clock ?? (() => performance.now());
     this.useLogger(options.logger);
   }
 
-  async handle(ws: WebSocketConnection, next: MiddlewareNext): Promise<unknown> {
+  async handle(ws: WebSocketConnection<TUserData>, next: MiddlewareNext): Promise<unknown> {
     const key = this.keyOf?.(ws);
-    const log = key === undefined ? new SlidingLog(this.maxMessages) : this.sharedLog(key);
-    log.connections++;
+    const log = key === undefined ? new SlidingLog(this.maxMessages) : this.byKey.acquire(key);
     this.byConnection.set(ws, log);
     try {
       return await next();
     } finally {
       this.byConnection.delete(ws);
-      log.connections--;
-      if (key !== undefined && log.connections === 0 && log.idleSince(this.clock(), this.windowMs)) this.byKey.delete(key);
+      if (key !== undefined) this.byKey.release(key, log, this.clock());
     }
   }
 
-  override onMessage(ws: WebSocketConnection, message: InboundMessage, next: MessageNext): void {
+  override onMessage(ws: WebSocketConnection<TUserData>, message: InboundMessage, next: MessageNext): void {
     const log = this.byConnection.get(ws);
     if (log === undefined || log.tryAdd(this.clock(), this.windowMs)) {
       next(message);
       return;
     }
-    if (this.onLimit === 'drop') return;
+    if (this.onLimit === 'drop') {
+      if (this.dropLogged.has(ws)) return;
+      this.dropLogged.add(ws);
+      this.logger.warn(this.limitFields(ws), "rate limit exceeded; dropping messages (onLimit: 'drop'), logged once per connection");
+      return;
+    }
     if (this.onLimit === 'close') {
-      this.logger.warn(
-        { path: ws.path, client: ws.clientHost, maxMessages: this.maxMessages, windowSeconds: this.windowMs / 1000 },
-        'rate limit exceeded; closing with 1008',
-      );
+      this.logger.warn(this.limitFields(ws), 'rate limit exceeded; closing with 1008');
       void ws.close(CloseCode.POLICY_VIOLATION, 'rate limit exceeded');
       return;
     }
     this.onLimit(ws, message);
   }
 
-  private sharedLog(key: string): SlidingLog {
-    let log = this.byKey.get(key);
-    if (log === undefined) {
-      if (this.byKey.size >= this.maxIdleKeys) this.evictIdle();
-      log = new SlidingLog(this.maxMessages);
-      this.byKey.set(key, log);
-    }
-    return log;
-  }
-
-  /** Forgets keys whose window has passed, else the oldest keys without connections. */
-  private evictIdle(): void {
-    const now = this.clock();
-    for (const [key, log] of this.byKey) {
-      if (log.connections === 0 && log.idleSince(now, this.windowMs)) this.byKey.delete(key);
-    }
-    for (const [key, log] of this.byKey) {
-      if (this.byKey.size < this.maxIdleKeys) break;
-      if (log.connections === 0) this.byKey.delete(key);
-    }
+  private limitFields(ws: WebSocketConnection<TUserData>): object {
+    return { path: ws.path, client: ws.clientHost, maxMessages: this.maxMessages, windowSeconds: this.windowMs / 1000 };
   }
 }
 

@@ -1,16 +1,22 @@
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import { BEARER_SUBPROTOCOL } from './auth.middleware';
 
-/** Query parameters and headers whose values are never logged (names compared case-insensitively). */
-export const DEFAULT_REDACTED_NAMES: readonly string[] = [
+/**
+ * Query parameters and headers whose name contains one of these (case-insensitively) are never
+ * logged: `access-token`, `X-Api-Key`, `apikey`, `jwt`, `session_id`, `Authorization`, `Cookie`...
+ * Matching fragments errs towards redacting: `author` or `keyword` are redacted too.
+ */
+export const DEFAULT_REDACTED_FRAGMENTS: readonly string[] = [
   'token',
-  'access_token',
-  'password',
   'secret',
-  'api_key',
-  'authorization',
-  'proxy-authorization',
+  'pass',
+  'auth',
+  'key',
+  'session',
   'cookie',
+  'jwt',
+  'signature',
+  'credential',
 ];
 
 export const REDACTED = '[REDACTED]';
@@ -24,26 +30,48 @@ const UNLOGGED_HEADERS = new Set([
   'sec-websocket-extensions',
 ]);
 
-/** The query string as an object, sensitive values replaced; repeated names keep their last value. */
-export function redactedQuery(ws: WebSocketConnection, redact: ReadonlySet<string>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of ws.queryParams) result[name] = redact.has(name.toLowerCase()) ? REDACTED : value;
-  return result;
-}
+/** Decides which names are secret; built once per LoggingMiddleware. */
+export class Redactor {
+  private readonly names: ReadonlySet<string>;
+  private readonly fragments: RegExp | null;
 
-/** Request headers worth logging, sensitive values replaced (including a bearer token offered as subprotocol). */
-export function redactedHeaders(ws: WebSocketConnection, redact: ReadonlySet<string>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of ws.headers) {
-    if (UNLOGGED_HEADERS.has(name)) continue;
-    if (redact.has(name)) result[name] = REDACTED;
-    else if (name === 'sec-websocket-protocol') result[name] = redactedSubprotocols(ws.requestedSubprotocols).join(', ');
-    else result[name] = value;
+  /**
+   * @param names - exact names (any case) to redact.
+   * @param fragments - parts of names to redact wherever they occur (any case).
+   */
+  constructor(names: readonly string[], fragments: readonly string[]) {
+    this.names = new Set(names.map((name) => name.toLowerCase()));
+    this.fragments = fragments.length > 0 ? new RegExp(fragments.map(escapeRegExp).join('|'), 'i') : null;
   }
-  return result;
+
+  isSecret(name: string): boolean {
+    return this.names.has(name.toLowerCase()) || (this.fragments !== null && this.fragments.test(name));
+  }
+
+  /** The query string as an object, secret values replaced; repeated names keep their last value. */
+  query(ws: WebSocketConnection<object>): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const [name, value] of ws.queryParams) result[name] = this.isSecret(name) ? REDACTED : value;
+    return result;
+  }
+
+  /** Request headers worth logging, secret values replaced (including a bearer token offered as subprotocol). */
+  headers(ws: WebSocketConnection<object>): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const [name, value] of ws.headers) {
+      if (UNLOGGED_HEADERS.has(name)) continue;
+      if (name === 'sec-websocket-protocol') result[name] = redactedSubprotocols(ws.requestedSubprotocols).join(', ');
+      else result[name] = this.isSecret(name) ? REDACTED : value;
+    }
+    return result;
+  }
 }
 
-/** The offered subprotocols with the token after `bearer` replaced. */
+/** The offered subprotocols with the token after `bearer` (any case) replaced. */
 export function redactedSubprotocols(offered: readonly string[]): string[] {
-  return offered.map((protocol, i) => (i > 0 && offered[i - 1] === BEARER_SUBPROTOCOL ? REDACTED : protocol));
+  return offered.map((protocol, i) => (i > 0 && offered[i - 1].toLowerCase() === BEARER_SUBPROTOCOL ? REDACTED : protocol));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

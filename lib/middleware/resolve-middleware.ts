@@ -22,7 +22,16 @@ export function middlewareName(middleware: Middleware): string {
 
 /** Whether `value` can go in a middleware list; `where` makes the error say which list. */
 export function assertMiddleware(value: unknown, where: string): asserts value is Middleware {
-  if (typeof value === 'function') return;
+  if (typeof value === 'function') {
+    if (isMiddlewareClass(value as Middleware) || !isClass(value)) return;
+    // A class is not callable: as a middleware function it would fail every connection with a 500.
+    throw new RouteDefinitionError(
+      `${where}: class ${value.name || '(anonymous)'} is not a middleware class; ` +
+        (typeof (value.prototype as { handle?: unknown } | undefined)?.handle === 'function'
+          ? `declare it as class ${value.name} extends WebSocketMiddleware (from 'proapi/middleware'), or pass an instance (new ${value.name}())`
+          : 'a middleware class extends WebSocketMiddleware and defines handle(ws, next)'),
+    );
+  }
   if (typeof value === 'object' && value !== null && typeof (value as { handle?: unknown }).handle === 'function') return;
   throw new RouteDefinitionError(
     `${where}: ${describe(value)} is not a middleware; pass an instance of a WebSocketMiddleware subclass ` +
@@ -44,6 +53,13 @@ export function resolveMiddleware(middleware: Middleware, instantiate: Middlewar
 
 function isMiddlewareClass(middleware: Middleware): middleware is MiddlewareClass {
   return typeof middleware === 'function' && middleware.prototype instanceof WebSocketMiddleware;
+}
+
+/** A `class` (or a function with methods on its prototype, as compiled classes have): not callable as a middleware function. */
+function isClass(fn: { readonly prototype?: unknown }): boolean {
+  if (/^class[\s{]/.test(Function.prototype.toString.call(fn))) return true;
+  const prototype = fn.prototype as object | undefined;
+  return prototype !== undefined && Object.getOwnPropertyNames(prototype).some((name) => name !== 'constructor');
 }
 
 function describe(value: unknown): string {

@@ -7,10 +7,9 @@ export type MiddlewareLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 /**
  * Runs the rest of the chain and then the handler. Resolves (or rejects) with the handler's
  * outcome once the connection is over; rejects with `WebSocketDisconnect` if the client went away
- * before the handler could run. Call it at most once.
+ * before the handler could run. Call it at most once, and await (or return) what it returns.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the next step may use any userData type
-export type MiddlewareNext = (ws?: WebSocketConnection<any>) => Promise<unknown>;
+export type MiddlewareNext = (ws?: WebSocketConnection<object>) => Promise<unknown>;
 
 /**
  * Passes an inbound message on to the next message hook and finally to the handler's receive.
@@ -18,18 +17,23 @@ export type MiddlewareNext = (ws?: WebSocketConnection<any>) => Promise<unknown>
  */
 export type MessageNext = (message: InboundMessage) => void;
 
-/** A middleware as a plain function: code before `await next()` runs before the upgrade. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- middleware choose their own userData type
-export type MiddlewareFunction<TUserData extends object = any> = (
-  ws: WebSocketConnection<TUserData>,
-  next: MiddlewareNext,
-) => unknown;
+/**
+ * A middleware as a plain function: code before `await next()` runs before the upgrade.
+ * Declare the connection with your own userData type, e.g.
+ * `(ws: WebSocketConnection<{ user?: User }>, next) => ...`: it fits every middleware list.
+ */
+// A method signature, looked up as a function type, compares its parameters bivariantly: a
+// function taking WebSocketConnection<{ user?: User }> is then a MiddlewareFunction.
+export type MiddlewareFunction<TUserData extends object = Record<string, unknown>> = {
+  middleware(ws: WebSocketConnection<TUserData>, next: MiddlewareNext): unknown;
+}['middleware'];
 
 /**
  * Base class of connection middleware. `handle()` runs before the route handler (so before the
  * upgrade): refuse with `ws.deny(status)` or `ws.close()`, or call `next()` to go on. Code after
  * `await next()` runs once the connection is over. Define `onMessage()` to see every inbound
  * message before the handler does; routes whose middleware define none pay nothing per message.
+ * @typeParam TUserData - the userData the middleware reads or writes, e.g. `{ user?: User }`.
  * @example
  * class Timing extends WebSocketMiddleware {
  *   async handle(ws: WebSocketConnection, next: MiddlewareNext) {
@@ -39,8 +43,7 @@ export type MiddlewareFunction<TUserData extends object = any> = (
  * }
  * app.use(new Timing());
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- middleware choose their own userData type
-export abstract class WebSocketMiddleware<TUserData extends object = any> {
+export abstract class WebSocketMiddleware<TUserData extends object = Record<string, unknown>> {
   /** The `logger` option where a middleware takes one, else the app's logger (set at boot). */
   protected logger: MiddlewareLogger = silentLogger;
   private hasOwnLogger = false;
@@ -48,9 +51,12 @@ export abstract class WebSocketMiddleware<TUserData extends object = any> {
   abstract handle(ws: WebSocketConnection<TUserData>, next: MiddlewareNext): unknown;
 
   /**
-   * Optional per-message hook, called synchronously for every inbound message before the handler
-   * sees it: call `next(message)` to pass it on, `next(other)` to replace it, nothing to drop it,
-   * or close the connection. An error thrown (or a rejected promise) closes with 1011.
+   * Optional per-message hook, called for every inbound message before the handler sees it:
+   * call `next(message)` to pass it on, `next(other)` to replace it, nothing to drop it, or close
+   * the connection. It may be async: while the promise it returns is pending, the connection's
+   * later messages wait (in order, bounded by `maxQueuedMessages`), so no message overtakes
+   * another. Call `next` once, before the hook returns or its promise settles; a second or a
+   * late call is ignored and logged. An error thrown (or a rejected promise) closes with 1011.
    */
   onMessage?(ws: WebSocketConnection<TUserData>, message: InboundMessage, next: MessageNext): void | Promise<void>;
 
@@ -68,9 +74,10 @@ export abstract class WebSocketMiddleware<TUserData extends object = any> {
 }
 
 /** A middleware class with a no-argument constructor; the app builds one instance (through its container if any). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any subclass, whatever its userData type
-export type MiddlewareClass = new () => WebSocketMiddleware<any>;
+export type MiddlewareClass = new () => WebSocketMiddleware<object>;
 
-/** What the middleware lists accept: an instance, a class to instantiate, or a function. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- lists mix middleware of different userData types
-export type Middleware = WebSocketMiddleware<any> | MiddlewareClass | MiddlewareFunction;
+/**
+ * What the middleware lists accept: an instance, a class to instantiate, or a function. Each may
+ * declare its own userData type.
+ */
+export type Middleware = WebSocketMiddleware<object> | MiddlewareClass | MiddlewareFunction;

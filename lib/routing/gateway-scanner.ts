@@ -30,6 +30,7 @@ export function scanGateway(instance: object): Route {
   if (messages.length > 0) {
     const perMessage = messages.map((m) => m.propertyKey);
     refuseMiddlewareOn(prototype, cls.name, disconnect ? [...perMessage, disconnect.propertyKey] : perMessage);
+    refuseStrayMiddleware(prototype, cls.name, connect?.propertyKey);
     const { handle, handlerName } = compileMessageGateway({
       instance,
       className: cls.name,
@@ -54,6 +55,7 @@ export function scanGateway(instance: object): Route {
     );
   }
   const { propertyKey } = connect;
+  refuseStrayMiddleware(prototype, cls.name, propertyKey);
   const handlerName = String(propertyKey);
   const method = (instance as Record<string | symbol, unknown>)[propertyKey];
   if (typeof method !== 'function') {
@@ -93,6 +95,19 @@ function refuseMiddlewareOn(prototype: object, className: string, propertyKeys: 
       throw new RouteDefinitionError(
         `${className}.${String(propertyKey)}: @UseMiddleware() runs per connection, so it belongs on the class ` +
           'or its @OnConnect() method, not on an @OnMessage() or @OnDisconnect() method',
+      );
+    }
+  }
+}
+
+/** `@UseMiddleware` on a method that is not the `@OnConnect()` handler would silently do nothing. */
+function refuseStrayMiddleware(prototype: object, className: string, connectKey: string | symbol | undefined): void {
+  for (let proto: object | null = prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const { propertyKey } of readOwnRecords<MiddlewareRecord>(MetadataKey.MIDDLEWARE, proto)) {
+      if (propertyKey === undefined || propertyKey === connectKey) continue;
+      throw new RouteDefinitionError(
+        `${className}.${String(propertyKey)}: @UseMiddleware() on a method only applies to the @OnConnect() handler, ` +
+          `and ${String(propertyKey)}() is not one; move it to the class or to the @OnConnect() method`,
       );
     }
   }

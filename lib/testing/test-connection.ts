@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { CloseInfo } from '../connection/web-socket-connection';
 import {
   ConnectionClosedError,
+  TestClientError,
   TestTimeoutError,
   UnexpectedCloseError,
   UnexpectedMessageError,
@@ -68,28 +69,34 @@ export class TestConnection {
     socket.on('error', () => undefined);
   }
 
-  /** @internal Opens `url`; use `TestClient.connect()`. */
-  static open(url: string, path: string, options: ConnectOptions, defaultTimeout: number): Promise<TestConnection> {
+  /** @internal Opens `url`; use `TestClient.connect()`. Aborting `signal` abandons the upgrade and destroys the socket. */
+  static open(url: string, path: string, options: ConnectOptions, defaultTimeout: number, signal: AbortSignal): Promise<TestConnection> {
     const socket = new WebSocket(url, [...(options.protocols ?? [])], { headers: { ...options.headers } });
     const conn = new TestConnection(socket, path, defaultTimeout);
     const timeout = options.timeout ?? defaultTimeout;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         socket.terminate();
-        reject(new TestTimeoutError(`the WebSocket upgrade of ${path}`, timeout));
+        settle(new TestTimeoutError(`the WebSocket upgrade of ${path}`, timeout));
       }, timeout);
       const settle = (error: Error | null): void => {
         clearTimeout(timer);
         socket.off('open', onOpen);
         socket.off('error', onError);
+        signal.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve(conn);
       };
       const onOpen = (): void => settle(null);
       const onError = (error: Error): void =>
         settle(new Error(`could not open a WebSocket to ${url}: ${error.message}`, { cause: error }));
+      const onAbort = (): void => {
+        socket.terminate();
+        settle(new TestClientError(`client.close() was called while connecting to ${path}, so the connection was abandoned`));
+      };
       socket.once('open', onOpen);
       socket.once('error', onError);
+      signal.addEventListener('abort', onAbort, { once: true });
       socket.once('unexpected-response', (_request, response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { registerInApp } from '../../lib/cli/commands/generate-gateway.command';
 import { formatRoutes } from '../../lib/cli/format-routes';
+import { gatewayNames } from '../../lib/cli/names';
 import { runCli } from '../../lib/cli/program';
 
 const { version, peerDependencies: ownPeers } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
@@ -76,7 +78,15 @@ describe('proapi CLI', () => {
         'class-validator': ownPeers['class-validator'],
         proapi: `^${version}`,
       });
-      expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toMatch(/npm start[^\n]*\nnpm test/);
+      expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toMatch(/\nnpm install && npm start [^\n]*\nnpm test /);
+    });
+
+    it('says cd with the path as it was typed, and accepts a directory named with digits first', async () => {
+      const typed = path.join(work, '2048');
+      const run = await proapi(work, 'new', typed);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toContain(`Creating 2048 in ${typed}`);
+      expect(run.stdout).toContain(`\n  cd ${typed}\n`);
     });
 
     it('refuses a non-empty directory unless --force', async () => {
@@ -126,11 +136,54 @@ describe('proapi CLI', () => {
       expect(readFileSync(path.join(root, 'app.ts'), 'utf8')).toBe(app);
     });
 
-    it('tells how to register the gateway when app.ts is not the generated one', async () => {
+    it("writes a spec that boots the project's createApp() once the gateway is registered", async () => {
+      await proapi(work, 'new', 'app');
+      const root = path.join(work, 'app');
+      await proapi(root, 'g', 'gateway', 'presence');
+      const spec = readFileSync(path.join(root, 'spec/presence.gateway.spec.ts'), 'utf8');
+      expect(spec).toContain("import { createApp } from '../app';");
+      expect(spec).toContain('createTestClient(createApp({ logger: silentLogger }))');
+      expect(spec).not.toContain('new ProAPI');
+    });
+
+    it('tells how to register the gateway when app.ts is not the generated one, and its spec builds its own app', async () => {
       writeFileSync(path.join(work, 'package.json'), '{}');
       const run = await proapi(work, 'g', 'gateway', 'presence');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Register it in your app: new ProAPI({ gateways: [..., PresenceGateway] })');
+      const spec = readFileSync(path.join(work, 'spec/presence.gateway.spec.ts'), 'utf8');
+      expect(spec).toContain("import { PresenceGateway } from '../gateways/presence.gateway';");
+      expect(spec).toContain('createTestClient(new ProAPI({ gateways: [PresenceGateway], logger: silentLogger }))');
+    });
+
+    describe('adds the gateway to the gateways list in the style of the list', () => {
+      const names = gatewayNames('presence');
+      const app = (list: string): string => `import { ProAPI } from 'proapi';\n\nexport const app = new ProAPI({ ${list} });\n`;
+      const importLine = "import { PresenceGateway } from './gateways/presence.gateway';\n";
+
+      it.each([
+        ['an empty list', 'gateways: []', 'gateways: [PresenceGateway]'],
+        ['a single-line list', 'gateways: [A, B]', 'gateways: [A, B, PresenceGateway]'],
+        ['a single-line list with a trailing comma', 'gateways: [A, B,]', 'gateways: [A, B, PresenceGateway]'],
+        ['a multi-line list', 'gateways: [\n    A,\n    B\n  ]', 'gateways: [\n    A,\n    B,\n    PresenceGateway\n  ]'],
+        [
+          'a multi-line list with a trailing comma',
+          'gateways: [\n    A,\n    B,\n  ]',
+          'gateways: [\n    A,\n    B,\n    PresenceGateway,\n  ]',
+        ],
+      ])('%s', (_, list, updated) => {
+        expect(registerInApp(app(list), names)).toBe(
+          `import { ProAPI } from 'proapi';\n${importLine}\nexport const app = new ProAPI({ ${updated} });\n`,
+        );
+      });
+
+      it.each([
+        ['two lists', 'gateways: [A], other: { gateways: [B] }'],
+        ['a comment in the list', 'gateways: [\n    A, // the chat\n  ]'],
+        ['no list', 'logger: silentLogger'],
+      ])('leaves app.ts alone with %s', (_, list) => {
+        expect(registerInApp(app(list), names)).toBeNull();
+      });
     });
 
     it('refuses to run outside a project', async () => {
@@ -166,6 +219,12 @@ describe('proapi CLI', () => {
       writeFileSync(path.join(work, 'app.js'), 'exports.somethingElse = 1;');
       const wrong = await proapi(work, 'routes');
       expect(wrong.stderr).toContain('app.js must export createApp() returning a ProAPI app (its exports: somethingElse)');
+    });
+
+    it('reports an exception from createApp() in one message, with where it was thrown', async () => {
+      const run = await proapi(work, 'routes', '--entry', path.join(__dirname, 'fixtures/throwing.app.ts'));
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toMatch(/^error: createApp\(\) in throwing\.app\.ts threw: DATABASE_URL is not set\n {2}at createApp \(.*throwing\.app\.ts:\d+:\d+\)\n$/);
     });
 
     it('formats extra route fields, such as middleware chains, as columns', () => {

@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { connect, withTimeout } from '../helpers/client';
+import { freePort } from '../helpers/process';
 
 /**
- * What a new user does: `proapi new`, `npm install`, `npm test`, `proapi g gateway`, `npm test`,
- * against ProAPI as npm would ship it (`npm pack`), installed from the npm cache CI has filled.
+ * What a new user does: `proapi new`, `npm install`, `npm test`, `npm start`, `proapi g gateway`,
+ * `npm test`, against ProAPI as npm would ship it (`npm pack`), installed from the npm cache CI has filled.
  */
 const repo = path.resolve(__dirname, '../..');
 const MINUTE = 60_000;
+// Without JEST_WORKER_ID the project's own jest does not think it is one of our workers.
+const { JEST_WORKER_ID: _worker, ...childEnv } = process.env;
 
 interface Result {
   code: number | null;
@@ -17,10 +21,8 @@ interface Result {
 
 /** Runs a command to completion; `output` is stdout and stderr interleaved, for failure messages. */
 function run(command: string, args: readonly string[], cwd: string): Promise<Result> {
-  // Without JEST_WORKER_ID the project's own jest does not think it is one of our workers.
-  const { JEST_WORKER_ID: _worker, ...env } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -68,6 +70,28 @@ describe('a project made by `proapi new`', () => {
     });
   });
 
+  it('ships its license, source maps with their sources, and types for moduleResolution node', async () => {
+    const installed = path.join(project, 'node_modules/proapi');
+    expect(existsSync(path.join(installed, 'LICENSE'))).toBe(true);
+    const map = JSON.parse(readFileSync(path.join(installed, 'dist/lib/app.js.map'), 'utf8')) as { sourcesContent?: string[] };
+    expect(map.sourcesContent?.[0]).toContain('export class ProAPI');
+    // Subpath imports under the older resolution read "typesVersions", as "exports" is invisible to it.
+    const check = path.join(project, 'resolution-check/node10.ts'); // outside the project's tsconfig
+    mkdirSync(path.dirname(check));
+    writeFileSync(
+      check,
+      "import { ProAPI } from 'proapi';\nimport { createTestClient } from 'proapi/testing';\n" +
+        "import { WebSocketMiddleware } from 'proapi/middleware';\nexport const used = [ProAPI, createTestClient, WebSocketMiddleware];\n",
+    );
+    try {
+      const tsc = path.join(project, 'node_modules/.bin/tsc');
+      const options = ['--noEmit', '--strict', '--skipLibCheck', '--types', 'node', '--moduleResolution', 'node', '--module', 'commonjs'];
+      await mustSucceed(tsc, [...options, check], project);
+    } finally {
+      rmSync(path.dirname(check), { recursive: true });
+    }
+  }, MINUTE);
+
   it('passes its own npm test', async () => {
     const output = await mustSucceed('npm', ['test'], project);
     expect(output).toMatch(/Tests: +\d+ passed, \d+ total/);
@@ -77,8 +101,38 @@ describe('a project made by `proapi new`', () => {
   it('lists its routes through the installed proapi binary', async () => {
     const output = await mustSucceed(proapiBin(), ['routes'], project);
     expect(output).toMatch(/^PATH +GATEWAY +HANDLER/m);
-    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \+ @OnMessage\(chat\) +RequireUsernameMiddleware$/m);
+    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \(@OnConnect\), chat \(@OnMessage chat\), leave \(@OnDisconnect\) +RequireUsernameMiddleware$/m);
   }, MINUTE);
+
+  it('serves with `npm start` on PORT, and shuts down cleanly on Ctrl+C', async () => {
+    const port = await freePort();
+    // detached: its own process group, which gets the SIGINT as a terminal's Ctrl+C would send it.
+    const child = spawn('npm', ['start'], { cwd: project, env: { ...childEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    const listening = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`listening on ws://127.0.0.1:${port}`)) resolve();
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before listening:\n${output}`)));
+    });
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+    try {
+      await withTimeout(listening, MINUTE, `"listening on ws://127.0.0.1:${port}" from npm start`);
+      const socket = await connect(`ws://127.0.0.1:${port}/chat/lobby?username=ann`);
+      socket.send(JSON.stringify({ type: 'chat', text: 'hello' }));
+      expect(await socket.nextJson()).toEqual({ type: 'chat', username: 'ann', text: 'hello' });
+
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await socket.waitClose()).toEqual({ code: 1001, reason: 'server shutting down' });
+      // The app exits 0; npm's `sh -c` then re-raises the SIGINT it got too, as shells do.
+      expect(['0', '130', 'SIGINT']).toContain(await withTimeout(exited, 10_000, 'npm start to exit after SIGINT'));
+      expect(output).not.toMatch(/error/i);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    }
+  }, 2 * MINUTE);
 
   it('gains a gateway with `proapi g gateway presence` whose spec passes', async () => {
     const generated = await mustSucceed(proapiBin(), ['g', 'gateway', 'presence'], project);
@@ -87,6 +141,6 @@ describe('a project made by `proapi new`', () => {
     const output = await mustSucceed('npm', ['test'], project);
     expect(output).toContain('PASS spec/presence.gateway.spec.ts');
     expect(output).toContain('PASS spec/chat.gateway.spec.ts');
-    expect(await mustSucceed(proapiBin(), ['routes'], project)).toMatch(/^\/presence +PresenceGateway +connect \+ @OnMessage\(ping\) +-$/m);
+    expect(await mustSucceed(proapiBin(), ['routes'], project)).toMatch(/^\/presence +PresenceGateway +connect \(@OnConnect\), ping \(@OnMessage ping\) +-$/m);
   }, 2 * MINUTE);
 });

@@ -1,7 +1,8 @@
+import WebSocket from 'ws';
 import type { WebSocketConnection } from '../../index';
 import { AuthMiddleware } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect, UpgradeRefused, upgradeStatus } from '../helpers/client';
+import { connect, UpgradeRefused, upgradeStatus, withTimeout } from '../helpers/client';
 import { captureLogger } from '../helpers/capture-logger';
 
 type User = { username: string };
@@ -33,6 +34,15 @@ describe('AuthMiddleware over a real server', () => {
         throw new Error('user database is down');
       });
       app.websocket('/broken', welcome, { middlewares: [broken] });
+      // `token === 'secret' && user` returns false, '' or 0 for everyone else: each must refuse.
+      const falsy = new AuthMiddleware<User>((ws) => {
+        const kind = ws.queryParams.get('kind');
+        if (kind === 'false') return false;
+        if (kind === 'empty') return '';
+        if (kind === 'zero') return 0;
+        return { username: 'admin' };
+      });
+      app.websocket('/falsy', welcome, { middlewares: [falsy] });
     });
   });
   afterAll(() => server.app.close());
@@ -48,6 +58,26 @@ describe('AuthMiddleware over a real server', () => {
     await expect(connect(server.url('/secure?token=wrong'))).rejects.toEqual(new UpgradeRefused(401, 'authentication required'));
     expect(await upgradeStatus(server.url('/token'))).toBe(401);
     expect(handlerRuns).toBe(0);
+  });
+
+  it('refuses with 401 when authenticate returns any falsy value, not only null/undefined', async () => {
+    for (const kind of ['false', 'empty', 'zero']) {
+      await expect(connect(server.url(`/falsy?kind=${kind}`))).rejects.toEqual(new UpgradeRefused(401, 'authentication required'));
+    }
+    expect(handlerRuns).toBe(0);
+    const client = await connect(server.url('/falsy?kind=user'));
+    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+  });
+
+  it('sends WWW-Authenticate: Bearer with a 401, and not with another status', async () => {
+    expect(await refusal(server.url('/token'))).toEqual({ status: 401, challenge: 'Bearer' });
+    expect(await refusal(server.url('/header-only'))).toEqual({ status: 403, challenge: undefined });
+  });
+
+  it('rejects a status that is not an HTTP error status when constructed', () => {
+    for (const status of [200, 302, 600, 401.5, Number.NaN]) {
+      expect(() => new AuthMiddleware(() => null, { status })).toThrow(/status must be an HTTP error status \(400-599\)/);
+    }
   });
 
   it('reads the token from Authorization: Bearer', async () => {
@@ -90,3 +120,20 @@ describe('AuthMiddleware over a real server', () => {
     expect(handlerRuns).toBe(0);
   });
 });
+
+/** The status and WWW-Authenticate header of a refused upgrade. */
+function refusal(url: string): Promise<{ status: number; challenge: string | undefined }> {
+  const socket = new WebSocket(url);
+  return withTimeout(
+    new Promise((resolve, reject) => {
+      socket.on('unexpected-response', (req, res) => {
+        req.socket?.destroy();
+        resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] });
+      });
+      socket.on('open', () => reject(new Error(`${url} was accepted`)));
+      socket.on('error', () => undefined);
+    }),
+    5000,
+    `the refusal of ${url}`,
+  );
+}

@@ -31,6 +31,19 @@ describe('LoggingMiddleware over a real server', () => {
       app.websocket('/logged', echo, { middlewares: [new LoggingMiddleware({ logMessages: true, logger: logs })] });
       app.websocket('/quiet', echo, { middlewares: [new LoggingMiddleware({ logger: logs, redact: ['room'] })] });
       app.websocket('/custom', echo, { middlewares: [new CustomLoggingMiddleware()] });
+      app.websocket(
+        '/broadcaster',
+        async (ws) => {
+          await ws.accept();
+          await ws.joinRoom('logged-room');
+          for await (const message of ws) await ws.broadcastToAll('logged-room', String(message));
+        },
+        { middlewares: [new LoggingMiddleware({ logMessages: true, logger: logs })] },
+      );
+      app.websocket('/extended', echo, { middlewares: [new LoggingMiddleware({ logger: logs, redact: ['room'] })] });
+      app.websocket('/no-defaults', echo, {
+        middlewares: [new LoggingMiddleware({ logger: logs, redact: ['room'], redactDefaults: false })],
+      });
     });
   });
   afterAll(() => server.app.close());
@@ -89,6 +102,61 @@ describe('LoggingMiddleware over a real server', () => {
     ]);
     const everything = JSON.stringify(logs.entries);
     for (const secret of ['secret', 'hunter2', 'cookie-value', 'subprotocol-token']) expect(everything).not.toContain(secret);
+  });
+
+  it('logs and counts a room broadcast the connection makes as one message out, with its room', async () => {
+    const client = await connect(server.url('/broadcaster'), { headers: { 'X-Request-Id': 'req-room' } });
+    client.send('to all');
+    expect(await client.nextText()).toBe('to all');
+    client.close();
+    const disconnect = await logs.waitFor(lineOf('req-room', 'disconnect'), 'the disconnect line');
+    expect(disconnect.fields).toMatchObject({ messagesIn: 1, messagesOut: 1, bytesOut: 6 });
+    expect(logs.entries.filter(lineOf('req-room', 'message')).map((e) => e.fields)).toEqual([
+      { event: 'message', requestId: 'req-room', direction: 'in', bytes: 6, text: 'to all' },
+      { event: 'message', requestId: 'req-room', direction: 'out', bytes: 6, room: 'logged-room', text: 'to all' },
+    ]);
+  });
+
+  it('redacts every query parameter and header whose name looks secret, in any case', async () => {
+    const query = 'access-token=q1&jwt=q2&api-key=q3&apikey=q4&auth=q5&session=q6&Password=q7&room=lobby&username=ann';
+    const client = await connect(server.url(`/logged?${query}`), {
+      headers: { 'X-Api-Key': 'h1', 'X-Auth-Token': 'h2', 'X-Request-Id': 'req-names' },
+      protocols: ['Bearer', 'p1'],
+    });
+    client.close();
+    await logs.waitFor(lineOf('req-names', 'disconnect'), 'the disconnect line');
+    const connectLine = logs.entries.find(lineOf('req-names', 'connect'));
+    const hidden = '[REDACTED]';
+    expect(connectLine?.fields.query).toEqual({
+      'access-token': hidden,
+      jwt: hidden,
+      'api-key': hidden,
+      apikey: hidden,
+      auth: hidden,
+      session: hidden,
+      Password: hidden,
+      room: 'lobby',
+      username: 'ann',
+    });
+    expect(connectLine?.fields).toMatchObject({
+      subprotocols: ['Bearer', hidden],
+      headers: { 'x-api-key': hidden, 'x-auth-token': hidden, 'sec-websocket-protocol': `Bearer, ${hidden}`, 'x-request-id': 'req-names' },
+    });
+    const everything = JSON.stringify(logs.entries.filter((e) => e.fields.requestId === 'req-names'));
+    for (const secret of ['q1', 'q2', 'q3', 'q4', 'q5', 'q6', 'q7', 'h1', 'h2', 'p1']) expect(everything).not.toContain(`"${secret}`);
+  });
+
+  it('adds the redact names to the defaults, and drops the defaults with redactDefaults: false', async () => {
+    const extended = await connect(server.url('/extended?room=lobby&token=t1'));
+    extended.close();
+    const noDefaults = await connect(server.url('/no-defaults?room=lobby&token=t2'));
+    noDefaults.close();
+    const queryOf = async (path: string): Promise<unknown> => {
+      const line = await logs.waitFor((e) => e.fields.event === 'connect' && e.fields.path === path, `the connect line of ${path}`);
+      return line.fields.query;
+    };
+    expect(await queryOf('/extended')).toEqual({ room: '[REDACTED]', token: '[REDACTED]' });
+    expect(await queryOf('/no-defaults')).toEqual({ room: '[REDACTED]', token: 't2' });
   });
 
   it('logs no messages by default, takes its own redact list, and makes up a request id', async () => {

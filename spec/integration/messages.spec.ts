@@ -351,7 +351,7 @@ describe('@OnMessage dispatch over a real server', () => {
       type: 'error',
       error: 'invalid_room',
       id: 1,
-      message: 'invalid room name "": room names must not be empty',
+      message: 'invalid room name: must not be empty',
     });
     expect(await ask(client, { type: 'shout', id: 2, size: 1024 * 1024 + 1 })).toEqual({
       type: 'error',

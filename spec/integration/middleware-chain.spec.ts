@@ -100,6 +100,9 @@ describe('middleware chain over a real server', () => {
         app.websocket('/deny', () => events.push('deny handler ran'), {
           middlewares: [(ws) => ws.deny(401, 'no entry'), recorder('after-deny', events)],
         });
+        app.websocket('/deny-bad-header', () => events.push('bad header handler ran'), {
+          middlewares: [(ws) => ws.deny(401, 'no entry', { 'X-Note': 'a\r\nSet-Cookie: injected=1' })],
+        });
         app.websocket('/close-before-accept', () => events.push('close handler ran'), {
           middlewares: [(ws) => ws.close()],
         });
@@ -196,6 +199,11 @@ describe('middleware chain over a real server', () => {
   it('answers 500 when a middleware throws before the upgrade', async () => {
     expect(await upgradeStatus(server.url('/throws-before'))).toBe(500);
     expect(events).not.toContain('throws handler ran');
+  });
+
+  it('refuses to write a response header with CR/LF in deny(): the middleware throws, so 500', async () => {
+    expect(await upgradeStatus(server.url('/deny-bad-header'))).toBe(500);
+    expect(events).not.toContain('bad header handler ran');
   });
 
   it('shows the handler error to code after next(), and closes with 1011', async () => {

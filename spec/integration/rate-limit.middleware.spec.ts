@@ -1,6 +1,7 @@
 import { CloseCode, type WebSocketConnection } from '../../index';
 import { RateLimitMiddleware, type RateLimitOptions } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
+import { captureLogger } from '../helpers/capture-logger';
 import { connect, withTimeout, type TestSocket } from '../helpers/client';
 
 /** Echoes every message it receives: what the handler saw is what comes back. */
@@ -126,7 +127,7 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
     fourth.close();
   });
 
-  it('remembers at most maxIdleKeys keys without connections, forgetting the oldest first', async () => {
+  it('remembers at most maxIdleKeys keys without connections, forgetting the least recently used first', async () => {
     const local = await startApp({}, (app) =>
       app.websocket('/keyed', echo, {
         middlewares: [
@@ -149,11 +150,36 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
     try {
       await useUp('a');
       await useUp('b');
-      const stillLimited = await connect(local.url('/keyed?k=a'));
+      const stillLimited = await connect(local.url('/keyed?k=a')); // 'a' is now the most recently used
       stillLimited.send('again');
       expect((await stillLimited.waitClose()).code).toBe(CloseCode.POLICY_VIOLATION);
-      await useUp('c'); // the map is full: 'a', the oldest idle key, is forgotten
-      await useUp('a');
+      await useUp('c'); // three idle keys: 'b', the least recently used, is forgotten
+      const aStillLimited = await connect(local.url('/keyed?k=a'));
+      aStillLimited.send('again');
+      expect((await aStillLimited.waitClose()).code).toBe(CloseCode.POLICY_VIOLATION);
+      await useUp('b'); // a fresh limit
+    } finally {
+      await local.app.close();
+    }
+  });
+
+  it("logs the first message 'drop' drops on a connection, and only the first", async () => {
+    const logs = captureLogger();
+    const local = await startApp({}, (app) =>
+      app.websocket('/drop-logged', echo, {
+        middlewares: [new RateLimitMiddleware({ maxMessages: 1, windowSeconds: 10, clock, onLimit: 'drop', logger: logs })],
+      }),
+    );
+    try {
+      const client = await connect(local.url('/drop-logged'));
+      await sendAndExpectEcho(client, 'a');
+      await fake.sendAndWaitForLimiter(client, 'dropped 1');
+      await fake.sendAndWaitForLimiter(client, 'dropped 2');
+      const drops = logs.entries.filter((e) => e.message.startsWith('rate limit exceeded'));
+      expect(drops).toEqual([
+        expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ path: '/drop-logged', maxMessages: 1 }) }),
+      ]);
+      client.close();
     } finally {
       await local.app.close();
     }
@@ -162,5 +188,6 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
   it('rejects bad options with a hint', () => {
     expect(() => new RateLimitMiddleware({ maxMessages: 0, windowSeconds: 10 })).toThrow(/maxMessages must be a positive integer/);
     expect(() => new RateLimitMiddleware({ maxMessages: 5, windowSeconds: -1 })).toThrow(/windowSeconds/);
+    expect(() => new RateLimitMiddleware({ maxMessages: 5, windowSeconds: 1, maxIdleKeys: -1 })).toThrow(/maxIdleKeys/);
   });
 });

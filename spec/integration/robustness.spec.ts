@@ -11,6 +11,7 @@ import {
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
 import { connect, deferred, upgradeStatus, withTimeout } from '../helpers/client';
+import { freePort } from '../helpers/process';
 
 class OddProtocolError extends WebSocketProtocolError {
   readonly closeCode = 1005; // reserved: may never be sent in a close frame
@@ -165,6 +166,34 @@ describe('options and listen are checked', () => {
       /sendHighWaterMark \(10\) must not exceed maxBackpressure \(5\)/,
     );
     expect(() => new ProAPI({ logger: silentLogger, maxQueuedMessages: -1 })).toThrow(/maxQueuedMessages must be a non-negative number/);
+  });
+
+  it('a listen() on a port another process listens on rejects (no silent SO_REUSEPORT sharing)', async () => {
+    const { spawn } = await import('node:child_process');
+    const wanted = await freePort();
+    const script =
+      `const u = require('uWebSockets.js'); u.App().listen('127.0.0.1', ${wanted}, (s) => ` +
+      "{ console.log(s ? 'ok' : 'failed'); process.stdin.on('end', () => process.exit(0)); process.stdin.resume(); });";
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const answer = await withTimeout(
+        new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()))),
+        10_000,
+        'the other process to listen',
+      );
+      expect(answer).toBe('ok');
+      const port = wanted;
+      const app = new ProAPI({ logger: silentLogger });
+      app.websocket('/x', (ws) => ws.accept());
+      const outcome = await app.listen(port, '127.0.0.1').then(
+        () => 'listened',
+        (error: Error) => error.message,
+      );
+      await app.close();
+      expect(outcome).toMatch(/could not listen on 127.0.0.1:\d+: the port is in use/);
+    } finally {
+      child.stdin.end();
+    }
   });
 
   it('a listen() on a port in use rejects, and can be retried on another port', async () => {

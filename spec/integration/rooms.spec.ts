@@ -7,6 +7,7 @@ import {
   silentLogger,
   type WebSocketConnection,
 } from '../../index';
+import { captureLogger, type CapturedLogger } from '../helpers/capture-logger';
 import { connect, deferred, withTimeout, type Received } from '../helpers/client';
 import { disconnectAbruptly, receivedSinceLastFence, startPairServer, type Pair, type PairServer } from '../helpers/pairs';
 
@@ -114,6 +115,19 @@ describe('rooms: 3 rooms × 20 clients', () => {
     await send(sender.conn, server.app);
     const expected = { 'alpha but the sender': members[0].slice(1), 'all of alpha': members[0], 'all of beta': members[1] }[reaches];
     await expectDelivered(all, expected, message);
+  });
+
+  it.each([
+    // Sent from a member of beta: all 20 of alpha receive it.
+    { name: 'broadcastJson', send: (value: object) => members[1][0].conn.broadcastJson('alpha', value) },
+    { name: 'broadcastJsonToAll', send: (value: object) => members[0][0].conn.broadcastJsonToAll('alpha', value) },
+    { name: 'app.broadcastJson', send: (value: object) => server.app.broadcastJson('alpha', value) },
+  ])('$name serializes its payload once for all 20 receivers', async ({ send }) => {
+    let calls = 0;
+    const value = { toJSON: () => ({ call: ++calls }) };
+    await send(value);
+    expect(calls).toBe(1);
+    await expectDelivered(all, members[0], text('{"call":1}'));
   });
 
   it('keeps order across variants and rooms for each receiver', async () => {
@@ -226,8 +240,10 @@ describe('rooms: joins, leaves and disconnects', () => {
 
 describe('rooms: bad input', () => {
   let server: PairServer;
+  let log: CapturedLogger;
   beforeAll(async () => {
-    server = await startPairServer({ maxPayloadLength: 1024, maxRoomNameBytes: 16 }, (app) =>
+    log = captureLogger();
+    server = await startPairServer({ maxPayloadLength: 1024, maxRoomNameBytes: 16, logger: log }, (app) =>
       app.websocket('/join/:room', async (ws) => {
         await ws.accept();
         await ws.joinRoom(ws.params.room);
@@ -253,7 +269,7 @@ describe('rooms: bad input', () => {
       expect(() => server.app.broadcast(room, 'x')).toThrow(InvalidRoomNameError);
       expect(() => server.app.getRoomSize(room)).toThrow(InvalidRoomNameError);
     }
-    await expect(conn.joinRoom(42 as unknown as string)).rejects.toThrow(/room names are strings/);
+    await expect(conn.joinRoom(42 as unknown as string)).rejects.toThrow(/must be a string/);
     await expect(conn.joinRoom('x'.repeat(17))).rejects.toThrow(/maxRoomNameBytes/);
     expect(await conn.getRooms()).toEqual([]);
     expect(server.app.getRooms()).toEqual(['ok']);
@@ -261,11 +277,17 @@ describe('rooms: bad input', () => {
     await expectDelivered([pair, peer], [peer], text('still working'));
   });
 
-  it('closes with 1008 when a bad room name from the client escapes the handler', async () => {
+  it('closes with 1008 and a short reason when a bad room name from the client escapes the handler', async () => {
     const client = await connect(server.url('/join/bad%0Aname'));
-    const closed = await client.waitClose();
-    expect(closed.code).toBe(1008);
-    expect(closed.reason).toMatch(/invalid room name "bad\\nname"/);
+    expect(await client.waitClose()).toEqual({
+      code: 1008,
+      reason: 'invalid room name: control characters and unpaired surrogates are not allowed',
+    });
+    // The option to raise is for the operator: in the log line, not in the close frame.
+    const tooLong = await connect(server.url(`/join/${'x'.repeat(17)}`));
+    expect(await tooLong.waitClose()).toEqual({ code: 1008, reason: 'invalid room name: longer than 16 bytes of UTF-8' });
+    const logged = await log.waitFor((entry) => /xxxxx/.test(String(entry.fields.reason)), 'the log line of the long name');
+    expect(logged).toMatchObject({ level: 'warn', fields: { code: 1008, reason: expect.stringMatching(/raise the maxRoomNameBytes option/) } });
     const fine = await connect(server.url('/join/fine'));
     expect(await fine.nextText()).toBe('joined');
     fine.close();

@@ -46,6 +46,21 @@ describe("the spec's Advanced Example (samples/secure-chat.ts), driven by two cl
     elsewhere.close();
   });
 
+  it("counts the connection's room broadcasts in the disconnect line's messagesOut, once each", async () => {
+    const client = await connect(url('/chat/counted?token=secret'), { headers: { 'X-Request-Id': 'counted' } });
+    client.send(JSON.stringify({ type: 'message', content: 'hi' }));
+    const relayed = await client.nextJson();
+    client.close();
+    const disconnect = await logs.waitFor((e) => e.fields.event === 'disconnect' && e.fields.requestId === 'counted', 'the disconnect line');
+    // Joined (heard by nobody else), the relay (heard by the sender), left (after the close): each one publish.
+    const published = [{ type: 'system', message: 'admin has joined the room' }, relayed, { type: 'system', message: 'admin has left the room' }];
+    expect(disconnect.fields).toMatchObject({
+      messagesIn: 1,
+      messagesOut: 3,
+      bytesOut: published.reduce((sum: number, data) => sum + Buffer.byteLength(JSON.stringify(data)), 0),
+    });
+  });
+
   it('logs every connection through the global LoggingMiddleware, token redacted', async () => {
     const client = await connect(url('/chat/logged?token=secret'));
     client.close();

@@ -67,6 +67,11 @@ describe('samples/chat', () => {
         details: [{ property: 'message', constraints: { isLength: 'message must have 1 to 2000 characters' } }],
       });
     }
+    bob.send(JSON.stringify({ message: ' \t\n\u3000 ' }));
+    expect(await bob.nextJson()).toMatchObject({
+      error: 'validation',
+      details: [{ property: 'message', constraints: { matches: 'message must not be blank' } }],
+    });
     bob.send('[1, 2]');
     expect(await bob.nextJson()).toMatchObject({ type: 'error', error: 'unknown_type', message: expect.stringMatching(/JSON object/) });
 
@@ -88,11 +93,30 @@ describe('samples/chat', () => {
     elsewhere.close();
   });
 
-  it('closes with 1008 and a reason for a room name it cannot use', async () => {
-    const client = await join('bad\u0001room', 'mallory');
-    const { code, reason } = await client.waitClose();
-    expect(code).toBe(1008);
-    expect(reason).toMatch(/invalid room name/);
+  it('refuses a room name it cannot use before the upgrade: HTTP 400 with a short reason', async () => {
+    const refusal = (room: string) => join(room, 'mallory').then(() => 'upgraded', (error: unknown) => error);
+    expect(await refusal('bad\u0001room')).toMatchObject({
+      status: 400,
+      body: 'invalid room name: control characters and unpaired surrogates are not allowed',
+    });
+    expect(await refusal('r'.repeat(257))).toMatchObject({ status: 400, body: 'invalid room name: longer than 256 bytes of UTF-8' });
+    expect(app.getRooms()).toEqual([]);
+  });
+
+  it('shows names on one line, without hidden characters, at most 40 characters long', async () => {
+    const names: [string, string][] = [
+      ['\u202Eevil\u0000\t\n  name\u200B ', 'evil name'], // bidi override, NUL, zero-width space
+      ['a\u2028b\u00A0\u00A0c', 'a b c'], // line separator, no-break spaces
+      ['\u200B\u200D \u0007 ', 'Anonymous'], // nothing visible left
+      ['n'.repeat(39) + ' tail', 'n'.repeat(39)], // cut at 40, trailing space dropped
+      ['🎉'.repeat(50), '🎉'.repeat(40)], // counted in characters, never a broken surrogate pair
+    ];
+    for (const [given, shown] of names) {
+      const client = await join('names', given);
+      expect(await client.nextJson()).toMatchObject({ message: `Welcome to names, ${shown}` });
+      client.close();
+      await client.waitClose();
+    }
   });
 
   it('is what `npm start` runs: the page and the chat from one process', async () => {

@@ -9,7 +9,7 @@ import {
   UpgradeRefusedError,
   type TestClient,
 } from '../../testing';
-import { deferred } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/client';
 
 /** An app whose routes exercise each part of the client; `serverClose` reports how sockets closed. */
 function buildApp(serverClose: (info: CloseInfo) => void = () => undefined): ProAPI {
@@ -184,13 +184,44 @@ describe('createTestClient with an app that is already listening', () => {
     }
   });
 
-  it('stops an app it started when it closes', async () => {
-    const client = await createTestClient(buildApp());
+  it('stops an app it started when it closes, and refuses to reuse it', async () => {
+    const app = buildApp();
+    expect(app.listening).toBe(false);
+    const client = await createTestClient(app);
+    expect(app.listening).toBe(true);
     const { port } = client;
     await client.close();
+    expect(app.listening).toBe(false);
+    await expect(createTestClient(app)).rejects.toThrow(
+      'this app was closed, e.g. by an earlier test client\'s close(), and an app listens only once; build a new app per test (createApp())',
+    );
     const failed = deferred<Error>();
     const socket = new WebSocket(`ws://127.0.0.1:${port}/echo`);
     socket.once('error', failed.resolve);
     expect((await failed.promise).message).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('TestClient.close() while a connect() is still upgrading', () => {
+  it('abandons the connect and destroys its socket', async () => {
+    const upgrading = deferred();
+    const serverSaw = deferred<CloseInfo>();
+    const app = new ProAPI({ logger: silentLogger });
+    app.websocket('/stall', async (ws) => {
+      upgrading.resolve();
+      serverSaw.resolve(await ws.waitForClose());
+    });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const client = await createTestClient(app);
+      const connecting = client.connect('/stall', { timeout: 60_000 });
+      await withTimeout(upgrading.promise, 3000, 'the upgrade request to reach the server');
+      await client.close();
+      await expect(connecting).rejects.toThrow('client.close() was called while connecting to /stall, so the connection was abandoned');
+      // The app is not the client's, so only the client dropping its socket can end the upgrade this soon.
+      expect(await withTimeout(serverSaw.promise, 3000, 'the server to see the abandoned socket go')).toMatchObject({ code: 1006 });
+    } finally {
+      await app.close();
+    }
   });
 });

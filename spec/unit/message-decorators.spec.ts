@@ -91,16 +91,16 @@ describe('@OnMessage and its parameter decorators record metadata', () => {
     });
   });
 
-  it('boots into one route that lists the message types', () => {
+  it('boots into one route that lists every handler', () => {
     expect(boot(ChatGateway)).toEqual([
-      { path: '/chat/:room', gateway: 'ChatGateway', handler: '@OnMessage(chat, ping, ping2)', middlewares: [] },
+      { path: '/chat/:room', gateway: 'ChatGateway', handler: 'chat (@OnMessage chat), ping (@OnMessage ping, ping2), left (@OnDisconnect)', middlewares: [] },
     ]);
   });
 
   it('inherits handlers from a parent gateway', () => {
     @WebSocket('/child/:room')
     class ChildGateway extends ChatGateway {}
-    expect(boot(ChildGateway)[0].handler).toBe('@OnMessage(chat, ping, ping2)');
+    expect(boot(ChildGateway)[0].handler).toBe('chat (@OnMessage chat), ping (@OnMessage ping, ping2), left (@OnDisconnect)');
   });
 });
 

@@ -33,12 +33,28 @@ describe('checkRoomName', () => {
   });
 
   it.each([undefined, null, 42, {}, ['lobby']])('refuses the non-string %p', (room) => {
-    expect(checkRoomName(room, 256)?.message).toMatch(/room names are strings/);
+    expect(checkRoomName(room, 256)?.message).toMatch(/must be a string/);
   });
 
-  it('honours the configured limit', () => {
+  it('honours the configured limit, with the option in the message but not in the reason for the client', () => {
     expect(checkRoomName('abcd', 4)).toBeNull();
-    expect(checkRoomName('abcde', 4)?.message).toMatch(/longer than 4 bytes.*maxRoomNameBytes/);
+    const error = checkRoomName('abcde', 4);
+    expect(error?.message).toMatch(/longer than 4 bytes.*maxRoomNameBytes/);
+    expect(error?.reason).toBe('invalid room name: longer than 4 bytes of UTF-8');
+  });
+
+  it('keeps every reason short enough for a close frame, whatever the name', () => {
+    const names: unknown[] = ['', 'x'.repeat(100_000), '\u0001'.repeat(1000), 'é'.repeat(500) + '\ud800', 42];
+    for (const room of names) {
+      const error = checkRoomName(room, 256);
+      expect(error?.reason).toMatch(/^invalid room name: /);
+      expect(Buffer.byteLength(error?.reason ?? '')).toBeLessThanOrEqual(123);
+    }
+  });
+
+  it('blames the server (closeCode 1011) for a name from its own code', () => {
+    expect(checkRoomName('', 256)?.closeCode).toBe(1008);
+    expect(checkRoomName('', 256, 'server')?.closeCode).toBe(1011);
   });
 
   it('shortens long names in the message', () => {

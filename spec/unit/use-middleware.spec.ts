@@ -1,5 +1,6 @@
 import {
   OnConnect,
+  OnMessage,
   ProAPI,
   RouteDefinitionError,
   silentLogger,
@@ -68,6 +69,52 @@ describe('@UseMiddleware', () => {
     expect(() => (new ProAPI({ logger: silentLogger }).websocketMiddlewares = ['log' as never])).toThrow(
       /app.websocketMiddlewares\[0\]: string "log" is not a middleware/,
     );
+    // The list read back cannot be changed behind the setter's back.
+    const app = new ProAPI({ logger: silentLogger, websocketMiddlewares: [named('g')] });
+    expect(() => (app.websocketMiddlewares as Middleware[]).push('log' as never)).toThrow(TypeError);
+    expect(app.websocketMiddlewares).toHaveLength(1);
+  });
+
+  it('refuses @UseMiddleware on a method that is not the @OnConnect() handler, naming class and method', () => {
+    @WebSocket('/stray')
+    class Stray {
+      @OnConnect() connect(): void {}
+      @UseMiddleware(named('lost'))
+      helper(): void {}
+    }
+    expect(() => chainOf(Stray)).toThrow(RouteDefinitionError);
+    expect(() => chainOf(Stray)).toThrow(/^Stray\.helper: @UseMiddleware\(\) on a method only applies to the @OnConnect\(\) handler/);
+
+    class BaseWithStray {
+      @UseMiddleware(named('lost'))
+      inherited(): void {}
+    }
+    @WebSocket('/messages')
+    class MessagesOnly extends BaseWithStray {
+      @OnMessage('ping', null) ping(): string {
+        return 'pong';
+      }
+    }
+    expect(() => chainOf(MessagesOnly)).toThrow(/^MessagesOnly\.inherited: @UseMiddleware\(\)/);
+  });
+
+  it('refuses a class that is not a WebSocketMiddleware subclass where it is given, not at the first connection', () => {
+    class Duck {
+      handle(_ws: unknown, next: MiddlewareNext): Promise<unknown> {
+        return next();
+      }
+    }
+    class NoHandle {}
+    const app = new ProAPI({ logger: silentLogger });
+    expect(() => app.use(Duck as never)).toThrow(
+      /app.websocketMiddlewares\[0\]: class Duck is not a middleware class; declare it as class Duck extends WebSocketMiddleware .*or pass an instance \(new Duck\(\)\)/,
+    );
+    expect(() => app.websocket('/x', () => undefined, { middlewares: [NoHandle as never] })).toThrow(RouteDefinitionError);
+    expect(() => {
+      @UseMiddleware(Duck as never)
+      class Decorated {}
+      return Decorated;
+    }).toThrow(/@UseMiddleware\(\) on Decorated, argument 1: class Duck is not a middleware class/);
   });
 
   it('builds a middleware given as a class once per app, through the container when there is one', () => {

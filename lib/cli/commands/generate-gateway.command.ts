@@ -17,7 +17,10 @@ export function generateGateway(name: string, options: GenerateOptions, io: CliI
     throw new CliError(`no package.json in ${root}: run this inside a ProAPI project, or pass --cwd <project dir>`);
   }
   const names = gatewayNames(name);
-  const files = [gateway(names), gatewaySpec(names)];
+  const appFile = path.join(root, 'app.ts');
+  const updatedApp = existsSync(appFile) ? registerInApp(readFileSync(appFile, 'utf8'), names) : null;
+  // The spec boots the project's own app when it can, so app-wide middleware and options are exercised too.
+  const files = [gateway(names), gatewaySpec(names, updatedApp !== null && takesOptions(updatedApp))];
   const taken = files.filter((file) => existsSync(path.join(root, file.path)));
   if (taken.length > 0) {
     throw new CliError(
@@ -28,7 +31,8 @@ export function generateGateway(name: string, options: GenerateOptions, io: CliI
 
   io.stdout(`Adding ${names.className} (${names.path})\n`);
   writeFiles(root, files, io);
-  if (registerInApp(path.join(root, 'app.ts'), names)) {
+  if (updatedApp !== null) {
+    writeFileSync(appFile, updatedApp);
     io.stdout(`  updated app.ts (${names.className} added to gateways)\n`);
   } else {
     io.stdout(
@@ -42,28 +46,44 @@ export function generateGateway(name: string, options: GenerateOptions, io: CliI
 const GATEWAYS_LIST = /gateways:\s*\[([^\]]*)\]/g;
 
 /**
- * Adds the gateway to the one `gateways: [...]` list in app.ts, plus its import. Anything less
- * regular than the generated app.ts is left alone (returns false) rather than guessed at.
+ * Returns app.ts's source with the gateway added to its one `gateways: [...]` list, plus its import.
+ * Anything less regular than the generated app.ts (several lists, comments in the list) is left
+ * alone (returns null) rather than guessed at.
  */
-export function registerInApp(appFile: string, { className, kebab }: GatewayNames): boolean {
-  if (!existsSync(appFile)) return false;
-  const source = readFileSync(appFile, 'utf8');
+export function registerInApp(source: string, { className, kebab }: GatewayNames): string | null {
   const lists = [...source.matchAll(GATEWAYS_LIST)];
-  if (lists.length !== 1) return false;
+  if (lists.length !== 1) return null;
+  const [list, items] = lists[0];
+  if (items.includes('//') || items.includes('/*')) return null;
   const importLine = `import { ${className} } from './gateways/${kebab}.gateway';\n`;
   const imports = [...source.matchAll(/^import [^;]*;\n/gm)];
   const importAt = imports.length > 0 ? imports[imports.length - 1].index! + imports[imports.length - 1][0].length : 0;
-  const [list, items] = lists[0];
   const listAt = lists[0].index!;
-  if (listAt < importAt) return false;
-  const updatedList = `gateways: [${items.trim() ? `${items.trimEnd()}, ` : ''}${className}]`;
-  writeFileSync(
-    appFile,
+  if (listAt < importAt) return null;
+  return (
     source.slice(0, importAt) +
-      importLine +
-      source.slice(importAt, listAt) +
-      updatedList +
-      source.slice(listAt + list.length),
+    importLine +
+    source.slice(importAt, listAt) +
+    `gateways: [${appendItem(items, className)}]` +
+    source.slice(listAt + list.length)
   );
-  return true;
+}
+
+/**
+ * Appends `item` to the inside of a list literal in its style: `A, B` → `A, B, C`; a list with
+ * one entry per line gets the new entry on its own line, with the same indent and trailing comma.
+ */
+function appendItem(items: string, item: string): string {
+  const content = items.trimEnd();
+  if (content.trim() === '') return item;
+  const closing = items.slice(content.length);
+  const lines = content.split('\n');
+  if (lines.length === 1) return `${content.replace(/,$/, '')}, ${item}${closing}`;
+  const indent = /^\s*/.exec(lines[lines.length - 1])![0];
+  return content.endsWith(',') ? `${content}\n${indent}${item},${closing}` : `${content},\n${indent}${item}${closing}`;
+}
+
+/** Whether app.ts exports `createApp(options)` like the generated one, so a spec can pass it a logger. */
+function takesOptions(appSource: string): boolean {
+  return /^export function createApp\(\s*[A-Za-z_$]/m.test(appSource);
 }

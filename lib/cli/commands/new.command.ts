@@ -24,13 +24,13 @@ export function newProject(dir: string, options: NewOptions, io: CliIO): void {
   io.stdout(`Creating ${name} in ${root}\n`);
   writeFiles(root, projectFiles({ name, proapiSpec }), io);
 
-  const relative = path.relative(io.cwd, root);
   const pm = options.packageManager;
   io.stdout(
     [
       '',
       'Done. Next:',
-      ...(relative ? [`  cd ${relative.includes(' ') ? JSON.stringify(relative) : relative}`] : []),
+      // The path as the user typed it, which is what they will recognise (and can paste).
+      ...(root === path.resolve(io.cwd) ? [] : [`  cd ${/^[\w@%+=:,./-]+$/.test(dir) ? dir : JSON.stringify(dir)}`]),
       `  ${pm} install`,
       `  ${pm} test     type-checks and runs the specs`,
       `  ${pm} start    serves ws://127.0.0.1:8000/chat/<room>?username=<name>`,

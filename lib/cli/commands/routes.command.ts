@@ -55,7 +55,15 @@ function findEntry(root: string, given: string | undefined): string {
 
 async function readRoutes(entry: string, exports: Record<string, unknown>): Promise<readonly object[]> {
   const factory = exports.createApp ?? exports.default;
-  const app: unknown = typeof factory === 'function' ? await (factory as () => unknown)() : factory;
+  let app: unknown = factory;
+  if (typeof factory === 'function') {
+    try {
+      app = await (factory as () => unknown)();
+    } catch (error) {
+      const name = exports.createApp ? 'createApp()' : 'the default export';
+      throw new CliError(`${name} in ${path.basename(entry)} threw: ${describeThrown(error)}`);
+    }
+  }
   const hasRoutes = typeof app === 'object' && app !== null && 'routes' in app;
   if (!hasRoutes) {
     throw new CliError(
@@ -68,4 +76,11 @@ async function readRoutes(entry: string, exports: Record<string, unknown>): Prom
   } catch (error) {
     throw new CliError(`the app's routes are not valid: ${(error as Error).message}`);
   }
+}
+
+/** The error's message and where it was thrown (its first stack frame), without the rest of the stack. */
+function describeThrown(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const where = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '));
+  return where ? `${error.message}\n  ${where.trim()}` : error.message;
 }

@@ -16,7 +16,7 @@ export class ${className} {
   }
 
   /** \`{ "type": "ping", "id": 1 }\` is answered with \`{ "type": "ping", "id": 1, "data": "pong" }\`. */
-  @OnMessage('ping', null)
+  @OnMessage('ping', null) // null: no DTO class, so the payload is not validated
   ping() {
     return 'pong';
   }
@@ -25,17 +25,29 @@ export class ${className} {
   };
 }
 
-export function gatewaySpec({ className, fileName, specFileName, path }: GatewayNames): TemplateFile {
+/**
+ * The spec of a generated gateway. With `viaCreateApp` it boots the project's own app (the gateway
+ * was registered in app.ts), so app-wide middleware and options are part of the test; otherwise
+ * it builds an app with only this gateway.
+ */
+export function gatewaySpec({ className, fileName, specFileName, path }: GatewayNames, viaCreateApp: boolean): TemplateFile {
+  const boot = viaCreateApp
+    ? { fromProapi: 'silentLogger', local: `{ createApp } from '../app'`, app: 'createApp({ logger: silentLogger })' }
+    : {
+        fromProapi: 'ProAPI, silentLogger',
+        local: `{ ${className} } from '../gateways/${fileName.replace(/\.ts$/, '')}'`,
+        app: `new ProAPI({ gateways: [${className}], logger: silentLogger })`,
+      };
   return {
     path: `spec/${specFileName}`,
-    content: `import { ProAPI, silentLogger } from 'proapi';
+    content: `import { ${boot.fromProapi} } from 'proapi';
 import { createTestClient, type TestClient } from 'proapi/testing';
-import { ${className} } from '../gateways/${fileName.replace(/\.ts$/, '')}';
+import ${boot.local};
 
 describe('${className}', () => {
   let client: TestClient;
   beforeEach(async () => {
-    client = await createTestClient(new ProAPI({ gateways: [${className}], logger: silentLogger }));
+    client = await createTestClient(${boot.app});
   });
   afterEach(() => client.close());
 

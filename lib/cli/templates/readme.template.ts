@@ -8,8 +8,8 @@ export function readme({ name }: ProjectTemplateOptions): TemplateFile {
 A WebSocket app built with ProAPI.
 
 \`\`\`sh
-npm start   # serves ws://127.0.0.1:8000/chat/<room>?username=<name> (PORT=... to change)
-npm test    # type-checks, then runs the specs in spec/
+npm install && npm start   # serves ws://127.0.0.1:8000/chat/<room>?username=<name> (PORT=... to change)
+npm test                   # type-checks, then runs the specs in spec/
 \`\`\`
 
 Try it with any WebSocket client, e.g. \`npx wscat -c 'ws://127.0.0.1:8000/chat/lobby?username=ann'\`,

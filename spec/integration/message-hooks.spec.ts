@@ -1,0 +1,142 @@
+import {
+  CloseCode,
+  WebSocketConnection,
+  WebSocketMiddleware,
+  type InboundMessage,
+  type MessageNext,
+  type MiddlewareFunction,
+  type MiddlewareNext,
+} from '../../index';
+import { startApp, type StartedApp } from '../helpers/app';
+import { captureLogger } from '../helpers/capture-logger';
+import { connect, deferred, withTimeout } from '../helpers/client';
+
+async function echo(ws: WebSocketConnection): Promise<void> {
+  await ws.accept();
+  for await (const message of ws) await ws.sendText(`got ${String(message)}`);
+}
+
+abstract class Hook extends WebSocketMiddleware {
+  handle(_ws: WebSocketConnection, next: MiddlewareNext): Promise<unknown> {
+    return next();
+  }
+}
+
+describe('onMessage hooks over a real server', () => {
+  const logs = captureLogger();
+  /** Resolved when the server has received "fast" (seen where the transport hands messages to the hooks). */
+  const fastArrived = deferred();
+  const lateCalled = deferred();
+  let server: StartedApp;
+
+  /** Observes arrivals in front of the hooks, so a spec can wait for one without sleeping. */
+  const observeArrivals: MiddlewareFunction = (ws, next) => {
+    const hooks = ws.inboundFilter as (message: InboundMessage) => void;
+    ws.inboundFilter = (message) => {
+      if (message === 'fast') fastArrived.resolve();
+      hooks(message);
+    };
+    return next();
+  };
+
+  class SlowFirst extends Hook {
+    override async onMessage(_ws: WebSocketConnection, message: InboundMessage, next: MessageNext): Promise<void> {
+      // "slow" is held up until "fast" has arrived: without ordering, "fast" would overtake it.
+      if (message === 'slow') await withTimeout(fastArrived.promise, 5000, '"fast" to arrive');
+      next(message);
+    }
+  }
+
+  class Twice extends Hook {
+    override onMessage(_ws: WebSocketConnection, message: InboundMessage, next: MessageNext): void {
+      next(message);
+      next(message);
+    }
+  }
+
+  class Late extends Hook {
+    override onMessage(_ws: WebSocketConnection, message: InboundMessage, next: MessageNext): void {
+      if (message !== 'late') return next(message);
+      setImmediate(() => {
+        next(message); // the hook returned long ago, without a promise
+        lateCalled.resolve();
+      });
+    }
+  }
+
+  class Rejects extends Hook {
+    override async onMessage(): Promise<void> {
+      await Promise.resolve();
+      throw new Error('hook failed');
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startApp({ logger: logs }, (app) => {
+      app.websocket('/ordered', echo, { middlewares: [observeArrivals, new SlowFirst()] });
+      app.websocket('/twice', echo, { middlewares: [new Twice()] });
+      app.websocket('/late', echo, { middlewares: [new Late()] });
+      app.websocket('/rejects', echo, { middlewares: [new Rejects()] });
+    });
+  });
+  afterAll(() => server.app.close());
+
+  it('keeps messages in order while an async hook is pending', async () => {
+    const client = await connect(server.url('/ordered'));
+    client.send('slow');
+    client.send('fast');
+    expect(await client.nextText()).toBe('got slow');
+    expect(await client.nextText()).toBe('got fast');
+    client.send('after');
+    expect(await client.nextText()).toBe('got after');
+    client.close();
+  });
+
+  it('delivers a message once when a hook calls next() twice, and logs it once', async () => {
+    const client = await connect(server.url('/twice'));
+    client.send('a');
+    client.send('b');
+    expect(await client.nextText()).toBe('got a');
+    expect(await client.nextText()).toBe('got b');
+    const warnings = logs.entries.filter((e) => e.message.includes('called next() twice'));
+    expect(warnings).toEqual([expect.objectContaining({ level: 'warn', fields: { path: '/twice', middleware: 'Twice' } })]);
+    client.close();
+  });
+
+  it('drops a message whose hook calls next() after returning, and says how to fix it', async () => {
+    const client = await connect(server.url('/late'));
+    client.send('late');
+    await withTimeout(lateCalled.promise, 5000, 'the late next() call');
+    client.send('after');
+    expect(await client.nextText()).toBe('got after');
+    const warning = await logs.waitFor((e) => e.message.includes('called next() after it had returned'), 'the warning');
+    expect(warning.fields).toEqual({ path: '/late', middleware: 'Late' });
+    client.close();
+  });
+
+  it('closes with 1011 when an async hook rejects', async () => {
+    const client = await connect(server.url('/rejects'));
+    client.send('x');
+    expect(await client.waitClose()).toEqual({ code: CloseCode.INTERNAL_ERROR, reason: 'internal error' });
+    const line = await logs.waitFor((e) => e.message.startsWith('middleware onMessage() threw'), 'the error line');
+    expect(line.fields).toMatchObject({ path: '/rejects', middleware: 'Rejects' });
+  });
+
+  it('closes with 1008 when more than maxQueuedMessages wait for an async hook', async () => {
+    class Stuck extends Hook {
+      override onMessage(): Promise<void> {
+        return new Promise(() => undefined); // never settles
+      }
+    }
+    const local = await startApp({ logger: logs, maxQueuedMessages: 2 }, (app) =>
+      app.websocket('/stuck', echo, { middlewares: [new Stuck()] }),
+    );
+    try {
+      const client = await connect(local.url('/stuck'));
+      for (const text of ['held by the hook', 'queued 1', 'queued 2', 'one too many']) client.send(text);
+      expect(await client.waitClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'message queue overflow' });
+    } finally {
+      await local.app.close();
+    }
+  });
+});
