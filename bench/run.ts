@@ -30,6 +30,7 @@ interface CliOptions {
   cpuProf?: string;
   compare: string[];
   compareServers: string;
+  rerender?: boolean;
 }
 
 function readIfExists(file: string): string | undefined {
@@ -58,6 +59,7 @@ function parseOptions(): CliOptions {
       [],
     )
     .option('--compare-servers <list>', 'the ProAPI servers --compare builds from <git-ref>', 'proapi-function')
+    .option('--rerender', 'measure nothing: rewrite benchmarks.md and .svg from <out>/benchmarks.json (e.g. after editing bench/findings.md)')
     .parse(process.argv)
     .opts<CliOptions>();
 }
@@ -138,6 +140,11 @@ function writeReport(report: BenchReport, out: string): void {
 
 async function main(): Promise<void> {
   const options = parseOptions();
+  if (options.rerender) {
+    const previous = JSON.parse(readFileSync(path.join(options.out, 'benchmarks.json'), 'utf8')) as BenchReport;
+    writeReport({ ...previous, findings: readIfExists(path.join(repoRoot, 'bench', 'findings.md')) }, options.out);
+    return;
+  }
   const notes: string[] = [];
   const plan = choosePlan(options, notes);
   const scenarios = chooseScenarios(options);

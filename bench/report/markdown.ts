@@ -173,9 +173,11 @@ export function renderMarkdown(report: BenchReport): string {
     '## Reproduce',
     '',
     '```sh',
-    'npm run bench              # full run (about 15 minutes on 2 cores), writes docs/benchmarks.{md,json,svg}',
+    'npm run bench              # full run (10-15 minutes on 2 cores), writes docs/benchmarks.{md,json,svg}',
     'npm run bench -- --quick   # about a minute, smaller sizes',
     'npm run bench -- --scenarios echo,fanout --servers uws,proapi-function --rounds 5',
+    'npm run bench -- --compare before=main~5   # ProAPI as of another commit, in the same run',
+    'npm run bench -- --rerender                 # rewrite the .md and .svg from the .json',
     '```',
     '',
   );
