@@ -95,12 +95,12 @@ function chooseServers(options: CliOptions, notes: string[]): ServerSpec[] {
   const compared = SERVERS.filter((s) => s.isProAPI && list(options.compareServers)?.includes(s.id));
   for (const compare of options.compare) {
     const [name, ref] = compare.includes('=') ? compare.split('=', 2) : [compare, compare];
-    const root = buildRef(ref, repoRoot, buildRoot);
+    const { root, sha } = buildRef(ref, repoRoot, buildRoot);
     for (const server of compared) {
       const scenarios = server.scenarios.filter((id) => id === 'echo' || id === 'json');
       selected.push({ ...server, id: `${server.id}@${name}`, label: `${server.label} @ ${name}`, scenarios, buildRoot: root });
     }
-    notes.push(`Servers marked "@ ${name}" run ProAPI as of git \`${ref}\`, built by \`--compare\` and measured in the same run.`);
+    notes.push(`Servers marked "@ ${name}" run ProAPI as of git \`${ref}\` (${sha}), built by \`--compare\` and measured in the same run.`);
   }
   return selected.filter((s) => {
     const built = existsSync(path.join(s.buildRoot ?? buildRoot, 'bench', 'servers', `${s.script}.server.js`));

@@ -6,9 +6,9 @@ import path from 'node:path';
  * Builds ProAPI as it was at git `ref`, with today's bench servers and bench sample laid over it,
  * so the same run can measure both (`--compare <ref>`): A/B numbers without cross-run noise.
  * Type checking is skipped; a server using an API the old code lacks fails at start, and is
- * reported as failed. Returns the build root to start the servers from.
+ * reported as failed. Returns the build root to start the servers from, and the commit.
  */
-export function buildRef(ref: string, repoRoot: string, workDir: string): string {
+export function buildRef(ref: string, repoRoot: string, workDir: string): { root: string; sha: string } {
   const sha = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: repoRoot, encoding: 'utf8' }).trim();
   const dir = path.join(workDir, `compare-${sha}`);
   rmSync(dir, { recursive: true, force: true });
@@ -28,5 +28,5 @@ export function buildRef(ref: string, repoRoot: string, workDir: string): string
     }),
   );
   execFileSync(path.join(repoRoot, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.compare.json'], { cwd: dir, stdio: 'inherit' });
-  return path.join(dir, '.build');
+  return { root: path.join(dir, '.build'), sha };
 }
