@@ -378,12 +378,15 @@ function copyRequest(route: Route, req: uWS.HttpRequest, res: uWS.HttpResponse):
   const params: Record<string, string> = {};
   for (let i = 0; i < paramNames.length; i++) params[paramNames[i]] = decodeSegment(req.getParameter(i));
   if (wildcardSegment >= 0) params['*'] = decodeSegment(pathTail(path, wildcardSegment));
-  const headerPairs: string[] = [];
-  req.forEach((key, value) => headerPairs.push(key, value));
+  // One flat string instead of ~20 small ones (an idle connection keeps it for its lifetime),
+  // length-prefixed so no header content can be mistaken for a separator.
+  const headerParts: (string | number)[] = [];
+  req.forEach((key, value) => headerParts.push(key.length, ':', key, value.length, ':', value));
+  const headerText = headerParts.join('');
   return {
     path,
     rawQuery: req.getQuery() ?? '',
-    headerPairs,
+    headerText,
     params,
     clientHost: decodeText(res.getRemoteAddressAsText()),
   };

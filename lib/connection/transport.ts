@@ -8,8 +8,8 @@ export type SocketRef = { readonly __brand: 'SocketRef' };
 export interface CopiedRequest {
   readonly path: string;
   readonly rawQuery: string;
-  /** Header names (lower-case) and values, alternating: [name, value, name, value, ...]. */
-  readonly headerPairs: readonly string[];
+  /** Header names (lower-case) and values, alternating, each as `<length>:<text>`: `4:host9:127.0.0.1`. */
+  readonly headerText: string;
   readonly params: Readonly<Record<string, string>>;
   readonly clientHost: string;
 }

@@ -476,7 +476,7 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
 
   /** Request headers with lower-case names; repeated headers are joined with ", ". */
   get headers(): ReadonlyMap<string, string> {
-    return (this.headerMap ??= buildHeaderMap(this.request.headerPairs));
+    return (this.headerMap ??= buildHeaderMap(this.request.headerText));
   }
 
   /** The subprotocols the client offered in `Sec-WebSocket-Protocol`, in its order of preference. */
@@ -712,11 +712,21 @@ function convert(kind: ReceiveKind, message: InboundMessage, limits: JsonLimits)
   }
 }
 
-function buildHeaderMap(pairs: readonly string[]): ReadonlyMap<string, string> {
+function buildHeaderMap(headerText: string): ReadonlyMap<string, string> {
   const map = new Map<string, string>();
-  for (let i = 0; i < pairs.length; i += 2) {
-    const previous = map.get(pairs[i]);
-    map.set(pairs[i], previous === undefined ? pairs[i + 1] : `${previous}, ${pairs[i + 1]}`);
+  let at = 0;
+  const next = (): string => {
+    const colon = headerText.indexOf(':', at);
+    const end = colon + 1 + Number(headerText.slice(at, colon));
+    const text = headerText.slice(colon + 1, end);
+    at = end;
+    return text;
+  };
+  while (at < headerText.length) {
+    const name = next();
+    const value = next();
+    const previous = map.get(name);
+    map.set(name, previous === undefined ? value : `${previous}, ${value}`);
   }
   return map;
 }

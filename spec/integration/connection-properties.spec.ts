@@ -72,7 +72,7 @@ describe('connection properties match what the client sent', () => {
 
   it('path, query, headers, params, hosts, ports and injected parameters', async () => {
     const client = await connect(server.url('/rooms/lobby%20one/users/ann?username=ann&tag=a&tag=b'), {
-      headers: { 'X-Custom': 'yes', Origin: 'http://example.test' },
+      headers: { 'X-Custom': 'yes', Origin: 'http://example.test', 'X-Tricky': '12:ab:3:cd', 'X-Empty': '' },
     });
     const seen = await client.nextJson<Seen>();
     expect(seen.path).toBe('/rooms/lobby%20one/users/ann');
@@ -80,6 +80,8 @@ describe('connection properties match what the client sent', () => {
     expect(seen.headers).toMatchObject({
       'x-custom': 'yes',
       origin: 'http://example.test',
+      'x-tricky': '12:ab:3:cd',
+      'x-empty': '',
       host: `127.0.0.1:${server.port}`,
       upgrade: 'websocket',
     });
