@@ -44,8 +44,8 @@ export interface ConnectionTransport {
   /** Every room with at least one socket in it. */
   getRooms(): string[];
   /**
-   * The one path every room message takes: to every socket in `room` except `exclude` (whose
-   * connection's `roomCount` must be exact). Anything that carries rooms beyond this process
+   * The one path every room message takes: to every socket in `room` except `exclude`, which is
+   * given only when that socket is in at least one room. Anything that carries rooms beyond this process
    * (a broker) hooks in here.
    */
   publish(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, exclude: SocketRef | null): void;

@@ -452,7 +452,9 @@ export class WebSocketConnection<TUserData extends object = Record<string, unkno
     const { options } = this.transport;
     const refused = checkRoomName(room, options.maxRoomNameBytes) ?? checkPayloadSize(data, options.maxPayloadLength);
     if (refused !== null) return rejected(refused);
-    this.transport.publish(room, data, isBinary, exclude);
+    // uWS's ws.publish sends nothing from a socket in no room; such a sender is not in `room`
+    // either, so publishing to everyone reaches exactly the same sockets.
+    this.transport.publish(room, data, isBinary, this.roomCount > 0 ? exclude : null);
     if (this.sendObserver !== null) this.sendObserver.published(room, data, isBinary);
     return RESOLVED;
   }
