@@ -3,10 +3,10 @@ import { readOwnRecords } from '../metadata/metadata-store';
 import { MetadataKey, type HandlerRecord, type MessageRecord } from '../metadata/records';
 import { buildResolvers, compileInvoker, methodOf, type HandlerKind, type Invoker } from '../routing/param-resolvers';
 import type { CompiledPath } from '../routing/path-pattern';
-import type { ConnectionHandler } from '../routing/route';
+import type { RouteRun } from '../routing/route';
 import { DtoValidator, validatesProperty, type DtoClass } from './dto-validator';
 import { MessageDispatcher, type CompiledMessageHandler } from './message-dispatcher';
-import { messageLifecycle } from './message-lifecycle';
+import { MessageLifecycle } from './message-lifecycle';
 import { resolveMessageOptions, type MessageOptions, type ResolvedMessageOptions } from './message-options';
 
 /** The type of error replies; no handler may take it. */
@@ -38,7 +38,11 @@ export function collectMessageRecords(prototype: object): MessageRecord[] {
  * Compiles a gateway with `@OnMessage` handlers at boot: every type, DTO and parameter is checked
  * here, so a mistake fails `listen()` rather than a message. Returns the connection handler.
  */
-export function compileMessageGateway(parts: MessageGatewayParts): { handle: ConnectionHandler; handlerName: string } {
+export function compileMessageGateway(parts: MessageGatewayParts): {
+  run: RouteRun;
+  sink: MessageDispatcher;
+  handlerName: string;
+} {
   const { className } = parts;
   const options = resolveMessageOptions(parts.options, className);
   const handlers = new Map<string, CompiledMessageHandler>();
@@ -63,10 +67,9 @@ export function compileMessageGateway(parts: MessageGatewayParts): { handle: Con
   const onConnect = parts.connect && compileHook(parts, parts.connect, 'connect');
   const onDisconnect = parts.disconnect && compileHook(parts, parts.disconnect, 'disconnect');
   const connectName = parts.connect ? `${className}.${String(parts.connect.propertyKey)}` : '';
-  return {
-    handle: messageLifecycle(dispatcher, onConnect, onDisconnect, connectName, className),
-    handlerName: describeHandlers(parts),
-  };
+  const disconnectName = parts.disconnect ? `${className}.${String(parts.disconnect.propertyKey)}` : '';
+  const lifecycle = new MessageLifecycle(dispatcher, onConnect, onDisconnect, connectName, disconnectName);
+  return { run: lifecycle.run, sink: dispatcher, handlerName: describeHandlers(parts) };
 }
 
 /** Every handler, for the route table: `join (@OnConnect), chat (@OnMessage chat), leave (@OnDisconnect)`. */

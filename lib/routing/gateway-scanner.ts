@@ -5,7 +5,8 @@ import { MetadataKey, type GatewayRecord, type HandlerRecord, type MiddlewareRec
 import type { Middleware } from '../middleware/web-socket-middleware';
 import { buildResolvers, connectionOf, type ArgumentResolver } from './param-resolvers';
 import { compilePath } from './path-pattern';
-import type { ConnectionHandler, Route } from './route';
+import { runLoopHandler, type LoopHandler } from '../connection/connection-runner';
+import type { Route, RouteRun } from './route';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -31,7 +32,7 @@ export function scanGateway(instance: object): Route {
     const perMessage = messages.map((m) => m.propertyKey);
     refuseMiddlewareOn(prototype, cls.name, disconnect ? [...perMessage, disconnect.propertyKey] : perMessage);
     refuseStrayMiddleware(prototype, cls.name, connect?.propertyKey);
-    const { handle, handlerName } = compileMessageGateway({
+    const { run, sink, handlerName } = compileMessageGateway({
       instance,
       className: cls.name,
       options: gateway.options ?? {},
@@ -41,7 +42,7 @@ export function scanGateway(instance: object): Route {
       messages,
     });
     const middlewares = [...classMiddlewares(cls), ...(connect ? methodMiddlewares(prototype, connect.propertyKey) : [])];
-    return { path: gateway.path, compiled, gatewayName: cls.name, handlerName, middlewares, handle };
+    return { path: gateway.path, compiled, gatewayName: cls.name, handlerName, middlewares, run, sink, stages: [], observers: [] };
   }
   if (disconnect) {
     throw new RouteDefinitionError(
@@ -68,7 +69,10 @@ export function scanGateway(instance: object): Route {
     gatewayName: cls.name,
     handlerName,
     middlewares: [...classMiddlewares(cls), ...methodMiddlewares(prototype, propertyKey)],
-    handle: bindHandler(instance, method as Method, resolvers),
+    run: loopRun(bindHandler(instance, method as Method, resolvers), `${cls.name}.${handlerName}`),
+    sink: null,
+    stages: [],
+    observers: [],
   };
 }
 
@@ -148,7 +152,12 @@ function collectHandlers(prototype: object): HandlerRecord[] {
   return result;
 }
 
-function bindHandler(instance: object, method: Method, resolvers: readonly ArgumentResolver[]): ConnectionHandler {
-  if (resolvers.length === 1 && resolvers[0] === connectionOf) return method.bind(instance) as ConnectionHandler;
+function bindHandler(instance: object, method: Method, resolvers: readonly ArgumentResolver[]): LoopHandler {
+  if (resolvers.length === 1 && resolvers[0] === connectionOf) return method.bind(instance) as LoopHandler;
   return (ws) => method.apply(instance, resolvers.map((resolve) => resolve(ws)));
+}
+
+/** A loop-style handler as a route runs it. */
+export function loopRun(handler: LoopHandler, where: string): RouteRun {
+  return (ws, finish) => runLoopHandler(ws, handler, where, finish);
 }

@@ -14,7 +14,7 @@ import { connect, deferred, upgradeStatus, withTimeout } from '../helpers/client
 import { freePort } from '../helpers/process';
 
 class OddProtocolError extends WebSocketProtocolError {
-  readonly closeCode = 1005; // reserved: may never be sent in a close frame
+  override readonly closeCode = 1005; // reserved: may never be sent in a close frame
 }
 
 describe('robustness: bad handler code and bad input never take the server down', () => {

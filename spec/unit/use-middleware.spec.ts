@@ -163,19 +163,22 @@ describe('composeRoute', () => {
     gatewayName: '(function)',
     handlerName: 'handler',
     middlewares: [],
-    handle: handler,
+    run: handler,
+    sink: null,
+    stages: [],
+    observers: [],
   };
   const instantiate = (cls: new () => WebSocketMiddleware): WebSocketMiddleware => new cls();
 
   it('leaves a route without middleware as it is: the bare handler, no wrapper', () => {
     const composed = composeRoute(route, [], instantiate, silentLogger);
     expect(composed).toBe(route);
-    expect(composed.handle).toBe(handler);
+    expect(composed.run).toBe(handler);
   });
 
   it('wraps the handler once when there is a chain', () => {
     const composed = composeRoute(route, [named('a')], instantiate, silentLogger);
-    expect(composed.handle).not.toBe(handler);
+    expect(composed.run).not.toBe(handler);
     expect(composed.middlewares).toHaveLength(1);
   });
 });
