@@ -81,7 +81,8 @@ function runHook(hook: ErrorHook, error: unknown, context: ErrorContext, logger:
 }
 
 function log(logger: Logger, ws: WebSocketConnection, error: unknown, answer: ErrorAnswer, site: ErrorSite, outcome: string): void {
-  const fields = { path: ws.path, route: ws.route.path, [site.stage]: site.where, type: site.type, error: answer.wireCode };
+  const where = site.stage === 'middleware' ? { middleware: site.where } : { handler: site.where };
+  const fields = { path: ws.path, route: ws.route.path, stage: site.stage, ...where, type: site.type, error: answer.wireCode };
   const what = describeStage(site.stage);
   if (answer.fault === 'client') {
     logger.warn({ ...fields, code: answer.closeCode, reason: error instanceof Error ? error.message : String(error) }, `${what}: bad input from client; ${outcome}`);

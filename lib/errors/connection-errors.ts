@@ -45,7 +45,7 @@ export class WebSocketJsonError extends WebSocketProtocolError {
   override readonly wireCode = 'invalid_json';
   override readonly closeCode = CloseCode.INVALID_PAYLOAD;
   constructor(readonly detail: string) {
-    super(`message is not valid JSON: ${detail}`, detail);
+    super(`message is not valid JSON: ${detail}`);
   }
 }
 

@@ -12,5 +12,5 @@ export {
   HttpError,
 } from './connection-errors';
 export { InvalidRoomNameError, RoomLimitError, MessageTooLargeError } from './room-errors';
-export { WebSocketValidationError, WsException, type ValidationDetail, type WsExceptionOptions } from './message-errors';
+export { validationSummary, WebSocketValidationError, WsException, type ValidationDetail, type WsExceptionOptions } from './message-errors';
 export { describeError, type ErrorAnswer } from './describe-error';

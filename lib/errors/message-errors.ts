@@ -24,13 +24,20 @@ export class WebSocketValidationError extends WebSocketProtocolError {
     readonly dto: string,
     readonly details: readonly ValidationDetail[],
   ) {
-    super(`message does not match ${dto}: ${details.map((d) => d.property || '(message)').join(', ')} invalid`);
+    super(`message does not match ${dto}: ${details.map((d) => d.property || '(message)').join(', ')} invalid`, validationSummary(dto, details));
   }
 
   /** @internal */
   override frameFields(): object {
     return { details: this.details };
   }
+}
+
+/** `invalid <what>: <first problem> (and N more, see details)`: the first problem, for clients that only show text. */
+export function validationSummary(what: string, details: readonly ValidationDetail[]): string {
+  const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
+  const more = details.length > 1 ? ` (and ${details.length - 1} more, see details)` : '';
+  return `invalid ${what}: ${first}${more}`;
 }
 
 /** Options of a {@link WsException}: how it answers where no error frame can. */

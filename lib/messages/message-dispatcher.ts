@@ -4,7 +4,7 @@ import { isThenable } from '../connection/connection-runner';
 import { SENT } from '../connection/outbound';
 import type { InboundMessage } from '../connection/peer';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
-import { CloseCode, WebSocketDisconnect, WebSocketJsonError, type ErrorAnswer, type ValidationDetail } from '../errors';
+import { CloseCode, validationSummary, WebSocketDisconnect, WebSocketJsonError, type ErrorAnswer, type ValidationDetail } from '../errors';
 import type { Invoker } from '../routing/param-resolvers';
 import { ValidationFailure, type DtoValidator } from './dto-validator';
 import type { MessageErrorCode, ResolvedMessageOptions } from './message-options';
@@ -190,9 +190,7 @@ export class MessageDispatcher implements MessageSink<WebSocketConnection> {
 
   /** `what` names the invalid thing; the message adds the first problem, for clients that only show text. */
   private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[]): Pending {
-    const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
-    const more = details.length > 1 ? ` (and ${details.length - 1} more, see details)` : '';
-    return this.fail(ws, 'validation', id, `invalid ${what}: ${first}${more}`, CloseCode.INVALID_PAYLOAD, { details });
+    return this.fail(ws, 'validation', id, validationSummary(what, details), CloseCode.INVALID_PAYLOAD, { details });
   }
 
   /** Answers a failure found at dispatch; closes afterwards with `closeCode` if the gateway asked to. */
