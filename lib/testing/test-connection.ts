@@ -188,11 +188,19 @@ export class TestConnection {
 
   /**
    * Closes the connection from the client side and waits for the closing handshake; a server that
-   * does not answer in time gets its socket destroyed (the close code is then 1006).
+   * does not answer in time gets its socket destroyed (the close code is then 1006). `code: null`
+   * sends a close frame without a status code, as a browser's `ws.close()` does (the server sees 1005).
+   * @example
+   * await conn.close(4000, 'done');
+   * await conn.close(null); // no status code
    */
-  async close(code = 1000, reason = '', options?: WaitOptions): Promise<CloseInfo> {
+  async close(code: number | null = 1000, reason = '', options?: WaitOptions): Promise<CloseInfo> {
+    if (code === null && reason !== '') throw new TypeError('close(null, reason): a close frame without a status code cannot carry a reason');
     if (this.closeInfo) return this.closeInfo;
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
+    if (this.socket.readyState === WebSocket.OPEN) {
+      if (code === null) this.socket.close();
+      else this.socket.close(code, reason);
+    }
     try {
       return await this.waitForClose(`the closing handshake of ${this.path}`, options?.timeout);
     } catch {

@@ -112,6 +112,14 @@ describe('proapi/testing additions', () => {
     expect(await withTimeout(serverClosed.promise, 3000, 'the server to see the drop')).toMatchObject({ code: 1006 });
   });
 
+  it('close(null) sends a close frame without a status code', async () => {
+    serverClosed = deferred<CloseInfo>();
+    const conn = await client.connect('/echo');
+    expect(await conn.close(null)).toMatchObject({ code: 1005 });
+    expect(await withTimeout(serverClosed.promise, 3000, 'the server to see the close')).toMatchObject({ code: 1005 });
+    await expect(conn.close(null, 'why')).rejects.toThrow('a close frame without a status code cannot carry a reason');
+  });
+
   it('pauseReading() makes the server buffer; resumeReading() delivers everything, in order', async () => {
     flooded = deferred<Flood>();
     const conn = await client.connect('/flood');
