@@ -336,7 +336,7 @@ describe('rooms: bad input', () => {
     try {
       const watcher = await client.connect('/watch');
       expect(await watcher.receiveText()).toBe('watching');
-      const early = await client.connect('/early');
+      await client.connect('/early');
       expect(await watcher.receiveText()).toBe('someone is connecting');
       const error = await outcome.promise;
       expect(error).toBeInstanceOf(WebSocketStateError);
