@@ -6,7 +6,6 @@ export interface StartedApp {
   port: number;
   /** A `proapi/testing` client of the running app; `app.close()` still stops the app. */
   client: TestClient;
-  url(path: string): string;
 }
 
 /** Starts a real app on an ephemeral loopback port; pass `configure` to add routes before listen. */
@@ -16,5 +15,5 @@ export async function startApp(options: ProAPIOptions = {}, configure?: (app: Pr
   const port = await app.listen(0, '127.0.0.1');
   // Waits as long as the specs always have: several sessions may share the machine's two cores.
   const client = await createTestClient(app, { timeout: 5000 });
-  return { app, port, client, url: (path) => client.url(path) };
+  return { app, port, client };
 }

@@ -142,7 +142,7 @@ describe('robustness: bad handler code and bad input never take the server down'
   });
 
   it('an unsupported WebSocket version gets 426 naming version 13', async () => {
-    expect(await upgradeStatusOfVersion8(server.url('/peer'))).toBe(426);
+    expect(await upgradeStatusOfVersion8(server.client.url('/peer'))).toBe(426);
   });
 
   it('an HTTP route answering an invalid status gets 500 and a log line', async () => {
