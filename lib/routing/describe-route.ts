@@ -4,6 +4,7 @@ import { middlewareName, type MiddlewareInstantiator } from '../middleware/resol
 import { WebSocketMiddleware, type Middleware } from '../middleware/web-socket-middleware';
 import type { DeclaredRequestValue } from './param-resolvers';
 import type { CompiledPath } from './path-pattern';
+import type { RouteInfo } from './route';
 import type { MiddlewareDescriptor, RequestValueDescriptor, RouteDescriptor } from './route-descriptor';
 
 /** The request values of a route: its path parameters, and what its handlers declare. */
@@ -57,6 +58,16 @@ export function handlerSummary(descriptor: Pick<RouteDescriptor, 'style' | 'conn
     ...[...typesByMethod].map(([method, types]) => `${method} (@OnMessage ${types.join(', ')})`),
     ...(disconnect ? [`${disconnect} (@OnDisconnect)`] : []),
   ].join(', ');
+}
+
+/** The one-line summary of a route, for boot logs, `app.routes` and `proapi routes`. */
+export function routeInfo(descriptor: RouteDescriptor): RouteInfo {
+  return {
+    path: descriptor.path,
+    gateway: descriptor.gateway ?? '(function)',
+    handler: handlerSummary(descriptor),
+    middlewares: descriptor.middlewares.map((m) => m.name),
+  };
 }
 
 /** Freezes the descriptor and every list and record in it; the classes it names stay the app's. */

@@ -1,6 +1,6 @@
 import { RouteDefinitionError } from '../errors';
 import type { MiddlewareInstantiator } from '../middleware/resolve-middleware';
-import { describeMiddlewares, freezeDescriptor, handlerSummary } from './describe-route';
+import { describeMiddlewares, freezeDescriptor, routeInfo } from './describe-route';
 import type { Route, RouteInfo } from './route';
 import type { AppDescriptor } from './route-descriptor';
 
@@ -34,13 +34,8 @@ export function describeApp(routes: readonly Route[]): AppDescriptor {
 }
 
 /** The one-line summary of a route, for boot logs, `app.routes` and `proapi routes`. */
-export function describeRoute({ descriptor }: Route): RouteInfo {
-  return {
-    path: descriptor.path,
-    gateway: descriptor.gateway ?? '(function)',
-    handler: handlerSummary(descriptor),
-    middlewares: descriptor.middlewares.map((m) => m.name),
-  };
+export function describeRoute(route: Route): RouteInfo {
+  return routeInfo(route.descriptor);
 }
 
 function describeOwner(route: Route): string {
