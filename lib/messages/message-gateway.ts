@@ -87,7 +87,8 @@ export function compileMessageGateway(parts: MessageGatewayParts): CompiledMessa
   const dispatcher = new MessageDispatcher(handlers, options);
   const onConnect = parts.connect && compileHook(parts, parts.connect, 'connect');
   const onDisconnect = parts.disconnect && compileHook(parts, parts.disconnect, 'disconnect');
-  for (const hook of [onConnect, onDisconnect]) if (hook) requestValues.push(...hook.requestValues);
+  requestValues.unshift(...(onConnect?.requestValues ?? []));
+  requestValues.push(...(onDisconnect?.requestValues ?? []));
   const connectName = parts.connect ? `${className}.${String(parts.connect.propertyKey)}` : '';
   return {
     handle: messageLifecycle(dispatcher, onConnect?.invoke, onDisconnect?.invoke, connectName, className),

@@ -10,18 +10,24 @@ import type { MiddlewareDescriptor, RequestValueDescriptor, RouteDescriptor } fr
 /** The request values of a route: its path parameters, and what its handlers declare. */
 export type RequestValues = Pick<RouteDescriptor, 'params' | 'wildcard' | 'query' | 'headers'>;
 
+const DECORATORS = { param: '@Param', query: '@Query', header: '@Header' } as const;
+
 /**
  * Merges the `@Param`/`@Query`/`@Header` declarations of a route's handlers. Two handlers may
  * read the same value, but must agree on its type: the route has one description of it.
  */
-export function describeRequestValues(compiled: CompiledPath, declared: readonly DeclaredRequestValue[], owner: string): RequestValues {
+export function describeRequestValues(
+  compiled: CompiledPath,
+  declared: readonly DeclaredRequestValue[],
+  owner: string,
+): RequestValues {
   const bySource = { param: new Map<string, DeclaredRequestValue>(), query: new Map(), header: new Map() };
   for (const value of declared) {
     const seen = bySource[value.source].get(value.name);
     if (seen && seen.type !== value.type) {
       throw new RouteDefinitionError(
-        `${owner}: ${value.source} "${value.name}" is declared as ${seen.type} in one handler and ${value.type} in another; ` +
-          'declare it the same way in both',
+        `${owner}: ${DECORATORS[value.source]}('${value.name}') is declared as ${seen.type} in ${seen.where}() ` +
+          `and as ${value.type} in ${value.where}(); declare it the same way in both`,
       );
     }
     bySource[value.source].set(value.name, value);

@@ -49,6 +49,8 @@ export interface HandlerSignature {
 /** A `@Param`, `@Query` or `@Header` parameter of a handler, with the type it is converted to. */
 export interface DeclaredRequestValue {
   readonly source: 'param' | 'query' | 'header';
+  /** `Class.method` declaring it. */
+  readonly where: string;
   readonly name: string;
   readonly type: RequestValueType;
 }
@@ -107,7 +109,7 @@ function declaredRequestValue(record: ParamRecord, designType: unknown, where: s
   if (source !== 'param' && source !== 'query' && source !== 'header') return null;
   const name = record.name ?? '';
   const type = requestValueType(designType, where, `${DECORATOR_NAMES[source]}('${name}')`);
-  return { source, name, type };
+  return { source, where, name, type };
 }
 
 /**
