@@ -112,7 +112,8 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
    */
   override describe(): MiddlewareDescription {
     const names: Record<TokenSource, string> = { header: 'authorization', query: this.queryParam, subprotocol: BEARER_SUBPROTOCOL };
-    return { security: { scheme: 'bearer', tokens: this.sources.map((source) => ({ in: source, name: names[source] })), status: this.status } };
+    const tokens = this.sources.map((source) => ({ in: source, name: names[source] }));
+    return { security: { scheme: 'bearer', tokens, status: this.status } };
   }
 
   private findToken(ws: WebSocketConnection): string | undefined {
