@@ -1,9 +1,10 @@
 import type { InboundStage, MessageSink, SendObserver } from '../connection/connection-context';
 import type { HandlerFinish } from '../connection/connection-core';
+import type { UserData } from '../connection/user-data';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import type { Middleware } from '../middleware/web-socket-middleware';
 import type { CompiledPath } from './path-pattern';
-import type { UserData } from '../connection/user-data';
+import type { RouteDescriptor } from './route-descriptor';
 
 /** What runs for each connection on a function route: it owns the connection until it settles. */
 export type ConnectionHandler<TUserData extends object = UserData> = (ws: WebSocketConnection<TUserData>) => unknown;
@@ -29,6 +30,8 @@ export interface Route {
   readonly stages: readonly InboundStage<WebSocketConnection>[];
   /** The middleware's `onSend()` hooks, in chain order. */
   readonly observers: readonly SendObserver<WebSocketConnection>[];
+  /** What the scanner learned; its middleware list, like {@link middlewares}, is the whole chain once the table is built. */
+  readonly descriptor: RouteDescriptor;
 }
 
 /** The printable part of a route, for boot logs and `proapi routes`. */
