@@ -9,7 +9,7 @@ import {
   type ValidatorOptions,
 } from 'class-validator';
 import type { Logger } from '../logger';
-import { WebSocketValidationError, type ValidationDetail } from './message-errors';
+import { WebSocketValidationError, type ValidationDetail } from '../errors/message-errors';
 
 const TRANSFORMER_STORAGE = 'class-transformer/cjs/storage';
 

@@ -102,7 +102,7 @@ describe('samples/chat', () => {
       body: 'invalid room name: control characters and unpaired surrogates are not allowed',
     });
     expect(await refusal('r'.repeat(257))).toMatchObject({ status: 400, body: 'invalid room name: longer than 256 bytes of UTF-8' });
-    expect(app.getRooms()).toEqual([]);
+    expect(await app.getRooms()).toEqual([]);
   });
 
   it('shows names on one line, without hidden characters, at most 40 characters long', async () => {
