@@ -14,6 +14,7 @@ import { constructMiddleware } from './middleware/construct-middleware';
 import { assertMiddleware } from './middleware/resolve-middleware';
 import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
+import { checkAllowedOrigins, type AllowedOrigins } from './routing/allowed-origins';
 import { functionRoute } from './routing/function-route';
 import type { AppDescriptor } from './routing/route-descriptor';
 import { checkRoomName } from './rooms/room-name';
@@ -37,6 +38,8 @@ export interface RunOptions {
 export interface WebSocketRouteOptions {
   /** Middleware for this route, run after the app's global middleware, in this order. */
   middlewares?: readonly Middleware[];
+  /** Pages (the `Origin` a browser sends) that may open this route, instead of the app's `allowedOrigins`; others get HTTP 403. */
+  allowedOrigins?: AllowedOrigins;
 }
 
 type Registration = { kind: 'gateway'; gateway: GatewayClass | object } | { kind: 'function'; route: Route };
@@ -131,8 +134,9 @@ export class ProAPI {
     if (typeof handler !== 'function') throw new RouteDefinitionError(`app.websocket('${path}'): handler must be a function`);
     const middlewares = options.middlewares ?? [];
     middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocket('${path}') middlewares[${i}]`));
+    if (options.allowedOrigins !== undefined) checkAllowedOrigins(options.allowedOrigins, `app.websocket('${path}')`);
     // userData starts empty for every connection; its type is the handler's to declare.
-    const route = functionRoute(path, compiled, handler as unknown as ConnectionHandler, middlewares);
+    const route = functionRoute(path, compiled, handler as unknown as ConnectionHandler, middlewares, options.allowedOrigins);
     this.registrations.push({ kind: 'function', route });
     return this;
   }

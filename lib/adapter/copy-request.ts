@@ -2,17 +2,33 @@ import type uWS from 'uWebSockets.js';
 import { appendHeader } from '../connection/header-text';
 import { RequestInfo } from '../connection/request-info';
 import { pathTail, type CompiledPath } from '../routing/path-pattern';
+import type { Refusal } from './handshake-checks';
 
-/** Copies what a connection keeps of uWS's request: `req` is only valid until the upgrade handler returns. */
-export function copyRequest(compiled: CompiledPath, req: uWS.HttpRequest, res: uWS.HttpResponse): RequestInfo {
+/** `GET `, ` HTTP/1.1\r\n`, the `?` and the blank line: what the request line and the end add to the URL and headers. */
+const REQUEST_FRAMING_BYTES = 18;
+
+/**
+ * Copies what a connection keeps of uWS's request: `req` is only valid until the upgrade handler
+ * returns. A request line and headers over `maxHeaderBytes` (counted in characters, as they are
+ * kept) are refused with 431 instead: the connection would hold them for its whole life.
+ */
+export function copyRequest(compiled: CompiledPath, req: uWS.HttpRequest, res: uWS.HttpResponse, maxHeaderBytes: number): RequestInfo | Refusal {
   const path = req.getUrl();
+  const query = req.getQuery() ?? '';
+  const headerParts: (string | number)[] = [];
+  let bytes = REQUEST_FRAMING_BYTES + path.length + query.length;
+  req.forEach((key, value) => {
+    bytes += key.length + value.length + 4; // ": " and CRLF
+    appendHeader(headerParts, key, value);
+  });
+  if (bytes > maxHeaderBytes) {
+    return { status: 431, body: `request line and headers take ${bytes} bytes, more than maxHeaderBytes (${maxHeaderBytes})` };
+  }
   const { paramNames, wildcardSegment } = compiled;
   const params: Record<string, string> = {};
   for (let i = 0; i < paramNames.length; i++) params[paramNames[i]] = decodeSegment(req.getParameter(i));
   if (wildcardSegment >= 0) params['*'] = decodeSegment(pathTail(path, wildcardSegment));
-  const headerParts: (string | number)[] = [];
-  req.forEach((key, value) => appendHeader(headerParts, key, value));
-  return new RequestInfo(path, req.getQuery() ?? '', headerParts.join(''), params, decodeText(res.getRemoteAddressAsText()));
+  return new RequestInfo(path, query, headerParts.join(''), params, decodeText(res.getRemoteAddressAsText()));
 }
 
 function decodeSegment(segment: string): string {

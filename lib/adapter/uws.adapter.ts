@@ -4,69 +4,77 @@ import { CloseCode } from '../errors/close-code';
 import type { HttpRoute } from '../http-route';
 import type { ConnectionLimits } from '../limits';
 import type { Logger } from '../logger';
-import type { Handshake, LocalTopics, Payload, Peer, RoomListener, SendStatus, SocketHandle, Transport } from '../connection/peer';
-import type { RequestInfo } from '../connection/request-info';
+import type { Handshake, Payload, Peer, SendStatus, SocketHandle, Transport } from '../connection/peer';
+import { RequestInfo } from '../connection/request-info';
+import type { OriginPolicy } from '../routing/allowed-origins';
 import type { CompiledPath } from '../routing/path-pattern';
+import { BackpressureGuard } from './backpressure-guard';
 import { copyRequest, decodeText } from './copy-request';
+import { answerToPlainGet, checkHandshake, type Refusal } from './handshake-checks';
 import { serveHttp } from './http-handler';
 import { warnIfNotNative } from './native-check';
 import { PendingUpgrade, statusLine, type UpgradeHost, type UpgradeRequest } from './pending-upgrade';
-
-/** What uWS keeps on each socket. uWS merges these fields into its WebSocket object, so reading them is a plain property access. */
-interface SocketData {
-  peer: Peer;
-  /** Rooms the socket is in, kept exact by subscribe and unsubscribe (uWS empties it on close). */
-  rooms: number;
-}
-
-type Socket = uWS.WebSocket<SocketData> & SocketData;
+import { ShutdownDrain } from './shutdown-drain';
+import type { Socket, SocketData } from './socket-data';
+import { UwsTopics } from './uws-topics';
 
 /** A WebSocket route as the transport mounts it. */
 export interface MountedRoute<P extends Peer = Peer> {
   readonly path: string;
   readonly compiled: CompiledPath;
+  /** The pages (Origins) that may open it. */
+  readonly origins: OriginPolicy;
   /** Builds the connection of an upgrade request; the returned peer gets the socket's events. */
   connect(request: RequestInfo, handshake: Handshake): P;
   /** Runs the route's handler for it, once the transport watches the request. */
   start(peer: P): void;
 }
 
-/** What the adapter reports about requests it answers itself. */
+/** What the adapter reports about requests and sockets it deals with itself. */
 export interface TransportEvents {
   /** An upgrade request was answered with an HTTP error status; `route` is null when no route matched. */
   upgradeRefused(route: string | null, status: number): void;
+  /** A receiver fell more than maxBackpressure behind and is being closed with 1013. */
+  slowReceiver(route: string): void;
 }
 
 export interface AdapterOptions extends ConnectionLimits {
   readonly logger: Logger;
 }
 
+/** How long after closing sockets at shutdown their clients get to answer before the server cuts them. */
+const CLOSE_LINGER_MS = 200;
+
 let nativeChecked = false;
 
 /**
- * The one file that knows uWebSockets.js: routes, upgrades, socket events, backpressure, topics
- * and listen/close. Above it, connections see a {@link Peer}'s events and call the
- * {@link Transport} and {@link LocalTopics} with opaque socket handles.
+ * The one file that knows uWebSockets.js: routes, upgrades, socket events, backpressure and
+ * listen/close (rooms are in {@link UwsTopics}). Above it, connections see a {@link Peer}'s events
+ * and call the {@link Transport} and the topics with opaque socket handles.
  */
-export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
+export class UwsAdapter implements Transport, UpgradeHost {
   private readonly app: uWS.TemplatedApp = uWS.App();
+  readonly topics = new UwsTopics(this.app);
   private listenSocket: uWS.us_listen_socket | null = null;
   /** Open sockets, so close() can reach them and maxConnections can count them. */
   private readonly open = new Set<Socket>();
   /** Upgrade requests not answered yet. */
   readonly pending = new Set<PendingUpgrade>();
-  /** Set by close(): upgrades that still arrive (e.g. on keep-alive sockets) get 503. */
+  /** Set by beginShutdown(): upgrades that still arrive get 503. */
   private closing = false;
-  /** Rooms with at least one socket, kept by uWS's `subscription` events (members live only in uWS). */
-  private readonly roomNames = new Set<string>();
-  private roomListener: RoomListener | null = null;
+  private readonly guard: BackpressureGuard<Socket> | null;
+  private drain: ShutdownDrain<Socket> | null = null;
+  private lastShutdownClose = -Infinity;
   serverHost = '';
   serverPort = 0;
 
   constructor(
     readonly options: AdapterOptions,
     readonly events: TransportEvents,
-  ) {}
+  ) {
+    this.guard = options.closeOnBackpressureLimit ? new BackpressureGuard(options.maxBackpressure, this.open, this.tooSlow) : null;
+    this.topics.guard = this.guard;
+  }
 
   /** Warns (once per process) when uWS runs on its slow pure-JS fallback. */
   static checkNativeBinary(logger: Logger): void {
@@ -76,15 +84,22 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
   }
 
   mount<P extends Peer>(routes: readonly MountedRoute<P>[], httpRoutes: readonly HttpRoute[]): void {
-    const { options } = this;
+    const { options, topics } = this;
+    const maxPayloadLength = options.maxPayloadLength;
     for (const route of routes) {
       this.app.ws<SocketData>(route.compiled.pattern, {
-        // uWS cuts an over-limit frame without a close frame (1006). Letting it buffer up to twice
-        // the limit lets ProAPI answer anything in between with a proper 1009.
-        maxPayloadLength: Math.max(options.maxPayloadLength * 2, options.maxPayloadLength + 64 * 1024),
-        maxBackpressure: options.maxBackpressure,
-        closeOnBackpressureLimit: options.closeOnBackpressureLimit ? 1 : 0,
+        // uWS cuts an over-limit message without a close frame (1006), and keeps an unfinished one
+        // as long as the connection lives. Letting it buffer a little more than the limit lets
+        // ProAPI answer messages just over it with a proper 1009, at a bounded cost per connection.
+        maxPayloadLength: maxPayloadLength + Math.min(maxPayloadLength, 64 * 1024),
+        // uWS drops a slow receiver's messages past its limit without telling anyone. With the
+        // guard on, ProAPI closes such a receiver itself at maxBackpressure (with a close frame,
+        // which uWS would drop too past its limit), and uWS's higher limit only stops a receiver
+        // that a burst within one event-loop turn carried further: uWS then cuts it (1006).
+        maxBackpressure: this.guard ? 2 * options.maxBackpressure + maxPayloadLength : options.maxBackpressure,
+        closeOnBackpressureLimit: this.guard ? 1 : 0,
         idleTimeout: options.idleTimeoutSeconds,
+        maxLifetime: options.maxLifetimeMinutes,
         sendPingsAutomatically: true,
         upgrade: (res, req, context) => this.onUpgrade(route, res, req, context),
         open: (ws) => {
@@ -93,59 +108,31 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
         },
         message: (ws, message, isBinary) => {
           const size = message.byteLength;
-          if (size > options.maxPayloadLength) {
+          if (size > maxPayloadLength) {
             this.rejectOversized(ws as Socket, size);
             return;
           }
           // uWS reuses `message`'s memory after this callback returns: decode or copy it now.
           (ws as Socket).peer.onMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message), size);
         },
-        drain: (ws) => (ws as Socket).peer.onDrain(),
-        // Fires on every change of a topic's size, also for the unsubscribes uWS does on close
-        // (before `close` runs). Only a room turning empty or non-empty matters, unless the
-        // listener follows sizes (a broker keeping cluster-wide room sizes).
-        subscription: (_ws, topic, newCount, oldCount) => {
-          const listener = this.roomListener;
-          if (newCount > 0 && oldCount > 0) {
-            if (listener?.roomSizeChanged) listener.roomSizeChanged(decodeText(topic), newCount);
-            return;
-          }
-          const room = decodeText(topic);
-          if (newCount > 0) {
-            this.roomNames.add(room);
-            listener?.roomOpened(room);
-          } else {
-            this.roomNames.delete(room);
-            listener?.roomEmptied(room);
-          }
-          if (listener?.roomSizeChanged) listener.roomSizeChanged(room, newCount);
+        drain: (ws) => {
+          if (this.drain !== null) this.drain.drained(ws as Socket);
+          else (ws as Socket).peer.onDrain();
         },
-        close: (ws, code, message) => {
-          // After this callback the uWS socket is gone; the peer drops its handle now.
-          this.open.delete(ws as Socket);
-          const reason = decodeText(message);
-          const peer = (ws as Socket).peer;
-          // uWS drops a socket that breaks the protocol (bad UTF-8, bad opcode) with 1006 and a reason.
-          if (code === CloseCode.ABNORMAL && reason) {
-            this.options.logger.warn({ route: route.path, reason }, 'connection dropped for a protocol error');
-          }
-          peer.onClose(code, reason);
-        },
+        subscription: (_ws, topic, newCount, oldCount) => topics.subscriptionChanged(topic, newCount, oldCount),
+        close: (ws, code, message) => this.onClose(ws as Socket, code, message),
       });
     }
     for (const route of httpRoutes) this.app.get(route.path, (res, req) => serveHttp(route, res, req, this.options.logger));
     const httpPaths = new Set(httpRoutes.map((r) => r.path));
     for (const route of routes) {
-      // A plain GET on a WebSocket path (uWS yields non-upgrade requests to the next handler).
+      // A GET on a WebSocket path that uWS did not upgrade (it yields those to the next handler).
       if (httpPaths.has(route.compiled.pattern)) continue;
-      this.app.get(route.compiled.pattern, (res) => {
-        res.writeStatus('426 Upgrade Required').writeHeader('Upgrade', 'websocket').end('this path speaks WebSocket only');
-      });
+      this.app.get(route.compiled.pattern, (res, req) => this.refuseAtOnce(route.path, res, answerToPlainGet(req)));
     }
     this.app.any('/*', (res, req) => {
-      const upgrade = req.getHeader('upgrade');
-      if (upgrade) this.events.upgradeRefused(null, 404);
-      res.writeStatus('404 Not Found').end(upgrade ? 'no WebSocket route for this path' : 'not found');
+      if (req.getHeader('upgrade') === '') res.writeStatus('404 Not Found').end('not found');
+      else this.refuseAtOnce(null, res, { status: 404, body: 'no WebSocket route for this path' });
     });
   }
 
@@ -169,19 +156,45 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
     });
   }
 
-  /** Stops listening; pending upgrades get 503 and open sockets close with 1001. */
-  closeConnections(): void {
+  /**
+   * Starts the shutdown: upgrades get 503 from now on (pending ones at once), while open sockets
+   * and plain HTTP routes (a health check) keep being served until {@link drainConnections}.
+   */
+  beginShutdown(): void {
     this.closing = true;
+    for (const upgrade of [...this.pending]) upgrade.refuse(503, 'server shutting down');
+  }
+
+  /** Closes each open socket with 1001 once its send buffer drained, the rest at `deadline` (performance.now()). */
+  drainConnections(deadline: number): Promise<void> {
+    this.drain = new ShutdownDrain(this.open, (ws) => {
+      this.lastShutdownClose = performance.now();
+      ws.end(CloseCode.GOING_AWAY, 'server shutting down');
+    });
+    return this.drain.run(deadline);
+  }
+
+  /**
+   * Waits, until `deadline` at most, for the clients of sockets just closed to answer the close
+   * frame: cutting a socket whose client is still sending makes the kernel reset the connection,
+   * and the client then loses what it had not read yet, close frame included.
+   */
+  async linger(deadline: number): Promise<void> {
+    const until = Math.min(deadline, this.lastShutdownClose + CLOSE_LINGER_MS);
+    const wait = until - performance.now();
+    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** Stops listening and closes what is left, idle HTTP keep-alive sockets included, which would keep the process alive. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    this.guard?.stop();
     if (this.listenSocket) {
       uWS.us_listen_socket_close(this.listenSocket);
       this.listenSocket = null;
     }
     for (const upgrade of [...this.pending]) upgrade.refuse(503, 'server shutting down');
     for (const ws of [...this.open]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
-  }
-
-  /** Closes the last sockets, idle HTTP keep-alive ones included, which would keep the process alive. */
-  async shutdown(): Promise<void> {
     // One more turn of the event loop lets uWS flush close frames sent in this very tick (a handler
     // that just finished); without it the peer would see 1006 instead of 1001.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -195,9 +208,12 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
   // echoes from handlers resuming after `await` share one syscall. A cork around one send only
   // added a call into C++ per message (measured: same syscalls, more CPU; see docs/benchmarks.md).
   send(socket: SocketHandle, data: Payload, isBinary: boolean): SendStatus {
-    // uWS answers 1 sent, 0 buffered (drains later), 2 dropped (over maxBackpressure).
-    const status = (socket as unknown as Socket).send(data, isBinary);
-    return (status === 1 ? 0 : status === 0 ? 1 : 2) as SendStatus;
+    const ws = socket as unknown as Socket;
+    // uWS answers 1 sent, 0 buffered (drains later), 2 dropped (over its maxBackpressure).
+    const status = ws.send(data, isBinary);
+    if (status === 1) return 0;
+    if (status === 0 && this.guard !== null) this.guard.sent(ws, ws.getBufferedAmount());
+    return (status === 0 ? 1 : 2) as SendStatus;
   }
 
   bufferedAmount(socket: SocketHandle): number {
@@ -208,73 +224,12 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
     (socket as unknown as Socket).end(code, reason);
   }
 
-  // ---- LocalTopics -----------------------------------------------------------------------
-
-  setRoomListener(listener: RoomListener): void {
-    this.roomListener = listener;
-  }
-
-  // uWS v20.30's subscribe() returns true even when the socket was in the topic already; its
-  // unsubscribe() does say whether it left.
-  subscribe(socket: SocketHandle, room: string): boolean {
-    const ws = socket as unknown as Socket;
-    if (ws.isSubscribed(room)) return false;
-    ws.subscribe(room);
-    ws.rooms++;
-    return true;
-  }
-
-  unsubscribe(socket: SocketHandle, room: string): boolean {
-    const ws = socket as unknown as Socket;
-    if (!ws.unsubscribe(room)) return false;
-    ws.rooms--;
-    return true;
-  }
-
-  has(socket: SocketHandle, room: string): boolean {
-    return (socket as unknown as Socket).isSubscribed(room);
-  }
-
-  roomCount(socket: SocketHandle): number {
-    return (socket as unknown as Socket).rooms;
-  }
-
-  topicsOf(socket: SocketHandle): string[] {
-    return (socket as unknown as Socket).getTopics();
-  }
-
-  /*
-   * Local fan-out is uWS's topic tree:
-   * - Messages under 16 KiB are queued and written to each receiver, corked, when the loop
-   *   iteration ends (also after timers and promise callbacks, so no cork() is needed here);
-   *   larger ones go straight to each receiver's send. Per receiver, order is kept across
-   *   publish and send.
-   * - Each receiver's copy obeys maxBackpressure: a slow receiver's copy is dropped (or it is
-   *   closed, with closeOnBackpressureLimit) and the other receivers are not held back.
-   */
-  publish(room: string, data: Payload, isBinary: boolean, exclude: SocketHandle | null): void {
-    const sender = exclude as unknown as Socket | null;
-    // ws.publish leaves the sender out, but from a socket in no room it publishes nothing (uWS
-    // frees a subscriber with its last topic); such a sender is not in `room` either, so
-    // app.publish reaches exactly the same sockets.
-    if (sender !== null && sender.rooms > 0) sender.publish(room, data, isBinary);
-    else this.app.publish(room, data, isBinary);
-  }
-
-  size(room: string): number {
-    return this.app.numSubscribers(room);
-  }
-
-  rooms(): string[] {
-    return [...this.roomNames];
-  }
-
   // ---- UpgradeHost: what a pending upgrade asks of the adapter ----------------------------
 
   upgraded(upgrade: PendingUpgrade, request: UpgradeRequest, subprotocol: string): void {
     this.pending.delete(upgrade);
     const { res, key, extensions, context } = request;
-    const data: SocketData = { peer: request.peer as Peer, rooms: 0 };
+    const data: SocketData = { peer: request.peer as Peer, rooms: 0, route: upgrade.route.path };
     // Upgrading from async code must be corked; uWS calls `open` synchronously inside upgrade().
     res.cork(() => res.upgrade<SocketData>(data, key, subprotocol, extensions, context));
   }
@@ -287,18 +242,13 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
   // ---- uWS callbacks ----------------------------------------------------------------------
 
   private onUpgrade<P extends Peer>(route: MountedRoute<P>, res: uWS.HttpResponse, req: uWS.HttpRequest, context: uWS.us_socket_context_t): void {
-    if (this.closing) return this.refuseAtOnce(route, res, 503, 'server shutting down');
-    if (this.open.size + this.pending.size >= this.options.maxConnections) {
-      this.options.logger.warn({ limit: this.options.maxConnections }, 'maxConnections reached; answered HTTP 503');
-      return this.refuseAtOnce(route, res, 503, 'too many connections');
-    }
-    if (req.getHeader('sec-websocket-version') !== '13') {
-      this.events.upgradeRefused(route.path, 426);
-      res.writeStatus('426 Upgrade Required').writeHeader('Sec-WebSocket-Version', '13').end('only WebSocket version 13 is supported');
+    const refusal = this.admit(route, req);
+    // `req` is only valid until this function returns: copy all of it now.
+    const request = refusal ?? copyRequest(route.compiled, req, res, this.options.maxHeaderBytes);
+    if (!(request instanceof RequestInfo)) {
+      this.refuseAtOnce(route.path, res, request);
       return;
     }
-    // `req` is only valid until this function returns: copy all of it now.
-    const request = copyRequest(route.compiled, req, res);
     const upgrade = new PendingUpgrade(this, route, {
       res,
       context,
@@ -312,10 +262,57 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
     route.start(peer);
   }
 
-  private refuseAtOnce(route: { readonly path: string }, res: uWS.HttpResponse, status: number, body: string): void {
-    this.events.upgradeRefused(route.path, status);
-    res.writeStatus(statusLine(status)).end(body);
+  /** Whether an upgrade may go on to its handler, before anything of it is copied. */
+  private admit(route: MountedRoute, req: uWS.HttpRequest): Refusal | null {
+    if (this.closing) return { status: 503, body: 'server shutting down' };
+    const { maxConnections } = this.options;
+    if (this.open.size + this.pending.size >= maxConnections) return { status: 503, body: `too many connections (maxConnections ${maxConnections})` };
+    const refusal = checkHandshake(req);
+    if (refusal !== null) return refusal;
+    const origin = req.getHeader('origin');
+    if (!route.origins.allows(origin, req.getHeader('host'))) {
+      return { status: 403, body: `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed (allowedOrigins: ${route.origins.summary})` };
+    }
+    return null;
   }
+
+  /**
+   * Answers an upgrade request with an error status, logs why, and closes the HTTP connection:
+   * a refused client has no use for it, and under a flood of refusals the descriptors it would
+   * hold are what the server runs out of first.
+   */
+  private refuseAtOnce(route: string | null, res: uWS.HttpResponse, refusal: Refusal): void {
+    this.events.upgradeRefused(route, refusal.status);
+    if (refusal.status !== 404) this.options.logger.warn({ route, status: refusal.status }, `upgrade refused with HTTP ${refusal.status}: ${refusal.body}`);
+    res.writeStatus(statusLine(refusal.status));
+    if (refusal.headers) for (const name of Object.keys(refusal.headers)) res.writeHeader(name, refusal.headers[name]);
+    res.end(refusal.body, true);
+  }
+
+  private onClose(ws: Socket, code: number, message: ArrayBuffer): void {
+    // After this callback the uWS socket is gone; the peer drops its handle now.
+    this.open.delete(ws);
+    this.guard?.closed(ws);
+    const reason = decodeText(message);
+    // uWS drops a socket that breaks the protocol (bad UTF-8, bad opcode, a message far over
+    // maxPayloadLength) with 1006 and a reason.
+    if (code === CloseCode.ABNORMAL && reason) {
+      this.options.logger.warn({ route: ws.route, reason }, 'connection dropped for a protocol error');
+    }
+    ws.peer.onClose(code, reason);
+    this.drain?.closed();
+  }
+
+  /** The guard found a receiver too far behind: it gets what it was sent so far, then 1013. */
+  private readonly tooSlow = (ws: Socket, buffered: number): void => {
+    const limit = this.options.maxBackpressure;
+    this.options.logger.warn(
+      { route: ws.route, buffered, maxBackpressure: limit },
+      'receiver too slow: more than maxBackpressure waits to be sent to it; closing with 1013 after what it was sent',
+    );
+    this.events.slowReceiver(ws.route);
+    ws.end(CloseCode.TRY_AGAIN_LATER, 'too slow: fell more than maxBackpressure behind');
+  };
 
   private rejectOversized(ws: Socket, size: number): void {
     this.options.logger.warn({ size, limit: this.options.maxPayloadLength }, 'inbound message over maxPayloadLength; closing with 1009');
