@@ -1,4 +1,4 @@
-import { defaultMaxConnections } from './runtime/file-descriptor-limit';
+import { defaultMaxConnections } from './runtime/file-descriptors';
 
 /**
  * Limits and transport settings. Every limit has a default; each can be changed in `new ProAPI(options)`.

@@ -1,27 +1,44 @@
+import { openDescriptorCount } from '../runtime/file-descriptors';
+
 /** What draining needs of a socket. */
 export interface DrainingSocket {
   getBufferedAmount(): number;
 }
 
-/** How often sockets still sending are looked at again (drain events also end them at once). */
+/** How often sockets still sending, or still closing, are looked at again. */
 const POLL_MS = 10;
+/** Where the descriptors cannot be counted: how long the clients get to answer the close frames. */
+const BLIND_LINGER_MS = 500;
 
 /**
- * Closes each socket with 1001 once what it was sent has left its buffer, so a slow reader still
- * gets every reply the server produced before `app.close()`; those still buffered at the deadline
- * are closed anyway (their close frame waits behind the data). Resolves once every socket was
- * closed. The sockets stay open, and their handlers keep running, until then.
+ * The connections' part of `app.close()`, in two steps:
+ * 1. {@link run}: closes each socket with 1001 once what it was sent has left its buffer, so a slow
+ *    reader still gets every reply the server produced; those still sending at the deadline are
+ *    closed anyway (their close frame waits behind the data). Until then the sockets stay open and
+ *    their handlers keep running.
+ * 2. {@link linger}: waits for the clients to answer the close frames. uWS closes a socket when its
+ *    client answers, but tells no one; closing it earlier (the server's final close) while the
+ *    client still sends makes the kernel reset the connection, and the client then loses what it
+ *    had not read yet, the close frame included (1006). On Linux the wait ends once the process's
+ *    descriptors show those sockets gone; elsewhere it is a fixed half second.
  */
 export class ShutdownDrain<S extends DrainingSocket> {
   private timer: NodeJS.Timeout | undefined = undefined;
   private done: (() => void) | null = null;
+  /** Descriptors open when draining began, and how many of them were sockets to close. */
+  private descriptorsBefore: number | null = null;
+  private socketsToClose = 0;
 
   constructor(
     private readonly open: ReadonlySet<S>,
     private readonly close: (socket: S) => void,
   ) {}
 
+  /** Step 1; `deadline` is a `performance.now()` time. */
   run(deadline: number): Promise<void> {
+    this.socketsToClose = this.open.size;
+    if (this.socketsToClose === 0) return Promise.resolve();
+    this.descriptorsBefore = openDescriptorCount();
     if (this.closeDrained() === 0) return Promise.resolve();
     return new Promise((resolve) => {
       this.done = resolve;
@@ -38,6 +55,20 @@ export class ShutdownDrain<S extends DrainingSocket> {
       };
       this.timer = setTimeout(poll, POLL_MS);
     });
+  }
+
+  /** Step 2, until `deadline` at most. */
+  async linger(deadline: number): Promise<void> {
+    if (this.socketsToClose === 0) return;
+    const before = this.descriptorsBefore;
+    if (before === null) {
+      await sleep(Math.min(BLIND_LINGER_MS, deadline - performance.now()));
+      return;
+    }
+    const target = before - this.socketsToClose;
+    while (performance.now() < deadline && (openDescriptorCount() ?? 0) > target) {
+      await sleep(Math.min(POLL_MS, deadline - performance.now()));
+    }
   }
 
   /** A socket drained (uWS's drain event) while shutting down: closes it if it is empty now. */
@@ -64,4 +95,8 @@ export class ShutdownDrain<S extends DrainingSocket> {
     this.done = null;
     done?.();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -42,9 +42,6 @@ export interface AdapterOptions extends ConnectionLimits {
   readonly logger: Logger;
 }
 
-/** How long after closing sockets at shutdown their clients get to answer before the server cuts them. */
-const CLOSE_LINGER_MS = 200;
-
 let nativeChecked = false;
 
 /**
@@ -64,7 +61,6 @@ export class UwsAdapter implements Transport, UpgradeHost {
   private closing = false;
   private readonly guard: BackpressureGuard<Socket> | null;
   private drain: ShutdownDrain<Socket> | null = null;
-  private lastShutdownClose = -Infinity;
   serverHost = '';
   serverPort = 0;
 
@@ -116,8 +112,8 @@ export class UwsAdapter implements Transport, UpgradeHost {
           (ws as Socket).peer.onMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message), size);
         },
         drain: (ws) => {
+          (ws as Socket).peer.onDrain();
           if (this.drain !== null) this.drain.drained(ws as Socket);
-          else (ws as Socket).peer.onDrain();
         },
         subscription: (_ws, topic, newCount, oldCount) => topics.subscriptionChanged(topic, newCount, oldCount),
         close: (ws, code, message) => this.onClose(ws as Socket, code, message),
@@ -167,22 +163,13 @@ export class UwsAdapter implements Transport, UpgradeHost {
 
   /** Closes each open socket with 1001 once its send buffer drained, the rest at `deadline` (performance.now()). */
   drainConnections(deadline: number): Promise<void> {
-    this.drain = new ShutdownDrain(this.open, (ws) => {
-      this.lastShutdownClose = performance.now();
-      ws.end(CloseCode.GOING_AWAY, 'server shutting down');
-    });
+    this.drain = new ShutdownDrain(this.open, (ws) => ws.end(CloseCode.GOING_AWAY, 'server shutting down'));
     return this.drain.run(deadline);
   }
 
-  /**
-   * Waits, until `deadline` at most, for the clients of sockets just closed to answer the close
-   * frame: cutting a socket whose client is still sending makes the kernel reset the connection,
-   * and the client then loses what it had not read yet, close frame included.
-   */
-  async linger(deadline: number): Promise<void> {
-    const until = Math.min(deadline, this.lastShutdownClose + CLOSE_LINGER_MS);
-    const wait = until - performance.now();
-    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+  /** Gives the clients of the sockets drainConnections() closed time to answer, until `deadline` at most. */
+  linger(deadline: number): Promise<void> {
+    return this.drain?.linger(deadline) ?? Promise.resolve();
   }
 
   /** Stops listening and closes what is left, idle HTTP keep-alive sockets included, which would keep the process alive. */

@@ -17,7 +17,7 @@ export interface RawResponse {
 export function rawRequest(port: number, request: string, timeoutMs = 5000): Promise<RawResponse> {
   const socket = connect(port, '127.0.0.1', () => socket.write(request));
   const answer = new Promise<RawResponse>((resolve, reject) => {
-    let received = Buffer.alloc(0);
+    let received: Buffer = Buffer.alloc(0);
     const tryParse = (ended: boolean): void => {
       const text = received.toString('latin1');
       const end = text.indexOf('\r\n\r\n');
@@ -99,7 +99,7 @@ export async function openRawWebSocket(port: number, path: string): Promise<RawW
   await withTimeout(new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject)), 5000, 'a TCP connection');
   socket.write(handshakeRequest(path, port));
   const frames: { opcode: number; payload: Buffer }[] = [];
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let upgraded = false;
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   socket.on('error', () => undefined);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Used where the process has no per-process descriptor limit (Windows) or it cannot be read. */
 const UNKNOWN_LIMIT_CONNECTIONS = 100_000;
@@ -50,4 +50,13 @@ let derived: number | undefined;
 /** The default `maxConnections` of this process, read once. */
 export function defaultMaxConnections(): number {
   return (derived ??= connectionsForFileLimit(openFileLimit()));
+}
+
+/** How many descriptors this process has open right now, where the system shows it (Linux); else null. */
+export function openDescriptorCount(): number | null {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return null;
+  }
 }
