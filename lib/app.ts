@@ -1,7 +1,7 @@
 import { UwsAdapter } from './adapter/uws.adapter';
 import type { Broker } from './broker/broker';
 import { LocalBroker } from './broker/local.broker';
-import type { ErrorHook } from './connection/answer-error';
+import type { ErrorHook } from './connection/error-hook';
 import type { UserData } from './connection/user-data';
 import { RouteDefinitionError } from './errors';
 import type { HttpHandler, HttpRoute } from './http-route';
@@ -20,7 +20,8 @@ import { checkRoomName } from './rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
 import { scanGateway } from './routing/gateway-scanner';
 import { compilePath } from './routing/path-pattern';
-import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
+import type { Route } from './routing/route';
+import type { ConnectionHandler, RouteInfo } from './routing/route-info';
 import { buildRouteTable, describeApp, describeRoute } from './routing/route-table';
 import { AppRuntime } from './runtime/app-runtime';
 

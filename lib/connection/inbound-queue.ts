@@ -1,5 +1,5 @@
 import { ReceiveTimeoutError } from '../errors';
-import type { InboundMessage } from './peer';
+import type { InboundMessage } from './message';
 
 /** What a receive waits for; `ITERATE` is any message as an iterator result (`for await`). */
 export const ReceiveKind = { ANY: 0, TEXT: 1, JSON: 2, BYTES: 3, ITERATE: 4 } as const;

@@ -8,7 +8,8 @@ import type { RouteContext } from './connection-context';
 import { ConnectionCore, type CloseInfo, type ConnectionState } from './connection-core';
 import { ReceiveKind } from './inbound-queue';
 import { sendFrame } from './outbound';
-import type { Handshake, InboundMessage } from './peer';
+import type { Handshake } from './peer';
+import type { InboundMessage } from './message';
 import { rejected } from './rejected';
 import type { RequestInfo } from './request-info';
 import { checkResponseHeaders } from './response-headers';
@@ -49,7 +50,6 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Co
   /** @internal */ private preferredProtocol: string | undefined = undefined;
   /** @internal */ private userDataValue: TUserData | undefined = undefined;
 
-  /** @internal */
   private constructor(route: RouteContext<WebSocketConnection>, request: RequestInfo, handshake: Handshake) {
     super(route, request, handshake);
   }
