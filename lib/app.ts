@@ -194,7 +194,8 @@ export class ProAPI {
     for (const route of table) {
       const info = describeRoute(route);
       const chain = info.middlewares.length > 0 ? ` [${info.middlewares.join(' -> ')}]` : '';
-      logger.info({ method: 'WS', ...info }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}`);
+      const accepts = acceptRule(route);
+      logger.info({ method: 'WS', ...info, accepts }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}; ${accepts}`);
     }
     for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     try {
@@ -348,4 +349,11 @@ export class ProAPI {
       throw new RouteDefinitionError(`cannot add ${what} after listen(); register every route before calling listen()`);
     }
   }
+}
+
+/** Who accepts a route's connections, as the boot log says it. */
+function acceptRule({ descriptor }: Route): string {
+  if (descriptor.style === 'messages' && descriptor.connect === null) return 'accepted by ProAPI (no @OnConnect)';
+  const where = descriptor.style === 'function' ? 'the handler' : '@OnConnect';
+  return `${where} must accept(); returning without it answers HTTP 403`;
 }
