@@ -16,8 +16,8 @@ import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middlew
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { functionRoute } from './routing/function-route';
 import type { AppDescriptor } from './routing/route-descriptor';
-import { checkRoomName } from './rooms/room-name';
-import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
+import { AppRoomApi } from './app-room-api';
+import type { RoomHub } from './rooms/room-hub';
 import { scanGateway } from './routing/gateway-scanner';
 import { compilePath } from './routing/path-pattern';
 import type { Route } from './routing/route';
@@ -49,7 +49,7 @@ type Registration = { kind: 'gateway'; gateway: GatewayClass | object } | { kind
  * app.websocket('/ws', async (ws) => { await ws.accept(); await ws.sendText('hello'); });
  * const port = await app.listen(8000);
  */
-export class ProAPI {
+export class ProAPI extends AppRoomApi {
   private readonly options: ResolvedOptions;
   private readonly registrations: Registration[] = [];
   private readonly httpRoutes: HttpRoute[] = [];
@@ -66,6 +66,7 @@ export class ProAPI {
   private closed = false;
 
   constructor(options: ProAPIOptions = {}) {
+    super();
     this.options = resolveOptions(options);
     this.broker = options.broker ?? new LocalBroker();
     this.onError = options.onError;
@@ -174,6 +175,16 @@ export class ProAPI {
     return describeApp(this.buildRoutes());
   }
 
+  /** @internal */
+  protected get roomHub(): RoomHub | null {
+    return this.runtime?.rooms ?? null;
+  }
+
+  /** @internal */
+  protected get roomLimits(): ResolvedOptions {
+    return this.options;
+  }
+
   /** Boots the app: scans gateways, seals the route table, starts the broker, listens. Resolves with the bound port. */
   async listen(port = 0, host = '0.0.0.0'): Promise<number> {
     if (this.closed) throw new Error('listen() after close(): an app listens once; build a new app (e.g. createApp()) to serve again');
@@ -239,60 +250,6 @@ export class ProAPI {
    */
   async stats(): Promise<AppStats> {
     return this.runtime ? this.runtime.stats() : this.counters.snapshot(0);
-  }
-
-  // ---- rooms: push from outside any handler (timers, HTTP routes, jobs) --------------------
-  // Synchronous: the message is handed to uWS before the call returns. Before listen() nobody
-  // can be in a room, so a broadcast then reaches no one (the room name is still checked).
-  // These are the server's own API, so a bad room name here is a server bug: the
-  // InvalidRoomNameError has closeCode 1011, and escaping a handler it counts as an internal error.
-
-  /**
-   * Sends a text message to every connection in `room`.
-   * Throws `InvalidRoomNameError` (closeCode 1011: a server bug), or `MessageTooLargeError` over `maxPayloadLength`.
-   * @example
-   * setInterval(() => app.broadcast('clock', new Date().toISOString()), 1000);
-   */
-  broadcast(room: string, text: string): void {
-    this.publishToRoom(room, text, false);
-  }
-
-  /**
-   * Sends `JSON.stringify(data)` to every connection in `room`, serialized once.
-   * @example
-   * app.get('/announce', () => { app.broadcastJson('lobby', { type: 'system', message: 'maintenance at 6' }); return 'sent'; });
-   */
-  broadcastJson(room: string, data: unknown): void {
-    const text = toJsonText(data);
-    if (typeof text !== 'string') throw text;
-    this.publishToRoom(room, text, false);
-  }
-
-  /** Sends a binary message to every connection in `room`. */
-  broadcastBytes(room: string, data: Uint8Array | ArrayBuffer): void {
-    this.publishToRoom(room, data, true);
-  }
-
-  /**
-   * How many connections are in `room` right now, in every process the broker reaches. A promise,
-   * since a broker may ask other processes. Rejects with `InvalidRoomNameError` (a server bug).
-   */
-  async getRoomSize(room: string): Promise<number> {
-    const invalid = checkRoomName(room, this.options.maxRoomNameBytes, 'server');
-    if (invalid !== null) throw invalid;
-    return this.runtime ? this.runtime.rooms.size(room) : 0;
-  }
-
-  /** Every room with at least one connection in it (in every process the broker reaches), in no particular order. */
-  async getRooms(): Promise<string[]> {
-    return this.runtime ? this.runtime.rooms.rooms() : [];
-  }
-
-  private publishToRoom(room: string, data: RoomPayload, isBinary: boolean): void {
-    const refused =
-      checkRoomName(room, this.options.maxRoomNameBytes, 'server') ?? checkPayloadSize(data, this.options.maxPayloadLength);
-    if (refused !== null) throw refused;
-    this.runtime?.rooms.publish(room, data, isBinary, null);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { CloseCode, WebSocketDisconnect } from '../errors';
 import type { RouteContext } from './connection-context';
 import { InboundQueue, ReceiveKind } from './inbound-queue';
+import { overflows } from './queue-overflow';
 import { DrainWaiters } from './outbound';
 import type { Handshake, SocketHandle } from './peer';
 import type { InboundMessage } from './message';
@@ -128,14 +129,14 @@ export abstract class ConnectionCore<C> {
       return;
     }
     const queue = (this.inbound ??= new InboundQueue());
-    if (this.refuseOverflow(queue, size)) return;
+    if (overflows(this.route, this.socket, this.request.path, queue, size)) return;
     queue.addReady(message, size);
   }
 
   /** @internal An async stage is running: the message waits behind it, in the same bounded queue. */
   hold(message: InboundMessage, size: number): void {
     const queue = (this.inbound ??= new InboundQueue());
-    if (this.refuseOverflow(queue, size)) return;
+    if (overflows(this.route, this.socket, this.request.path, queue, size)) return;
     queue.addWaiting(message, size);
   }
 
@@ -291,25 +292,5 @@ export abstract class ConnectionCore<C> {
   /** @internal */
   private sinkFailed(error: unknown): void {
     void this.route.app.answerError(this as unknown as C, error, { stage: 'message', where: 'message dispatch' });
-  }
-
-  /** @internal Closes with 1008 when one more message would go over the queue's limits. */
-  private refuseOverflow(queue: InboundQueue, size: number): boolean {
-    const { settings, stats, probe } = this.route.app;
-    if (!queue.isFull(size, settings)) return false;
-    settings.logger.warn(
-      {
-        path: this.request.path,
-        queued: queue.length,
-        queuedBytes: queue.queuedBytes,
-        maxQueuedMessages: settings.maxQueuedMessages,
-        maxQueuedBytes: settings.maxQueuedBytes,
-      },
-      'inbound message queue overflow: the handler is not receiving fast enough; closing with 1008',
-    );
-    stats.error('queue_overflow');
-    if (probe.error !== null) probe.error(this.route.path, 'queue_overflow');
-    if (this.socket !== null) this.route.app.transport.end(this.socket, CloseCode.POLICY_VIOLATION, 'message queue overflow');
-    return true;
   }
 }
