@@ -18,7 +18,7 @@ export interface ServerAddress {
   readonly serverPort: number;
 }
 
-import type { ErrorStage } from './error-hook';
+import type { ErrorStage } from './error-stage';
 
 export interface ErrorSite {
   readonly stage: ErrorStage;

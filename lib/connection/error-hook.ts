@@ -1,8 +1,9 @@
 import type { ErrorAnswer } from '../errors';
 import type { WebSocketConnection } from './web-socket-connection';
 
-/** Where an error escaped: a middleware, `@OnConnect`, a loop-style handler, an `@OnMessage` handler, `@OnDisconnect`. */
-export type ErrorStage = 'middleware' | 'connect' | 'handler' | 'message' | 'disconnect';
+import type { ErrorStage } from './error-stage';
+
+export type { ErrorStage };
 
 /** What `onError` sees besides the error. */
 export interface ErrorContext {
