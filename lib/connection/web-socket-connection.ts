@@ -4,7 +4,7 @@ import type { ValidatorOptions } from 'class-validator';
 import { CloseCode, isSendableCloseCode, WebSocketStateError } from '../errors';
 import { receiveValidatorFor, type DtoClass, type DtoValidator } from '../messages/dto-validator';
 import type { RouteContext } from './connection-context';
-import type { CloseInfo, ConnectionState } from './connection-core';
+import type { CloseInfo, ConnectionState } from './close-info';
 import { ReceiveKind } from './inbound-queue';
 import { sendFrame } from './outbound';
 import type { Handshake } from './peer';
@@ -46,7 +46,6 @@ const MAX_REASON_BYTES = 123;
  */
 export class WebSocketConnection<TUserData extends object = UserData> extends RoomApi<WebSocketConnection> {
   /** @internal */ private acceptedProtocol = '';
-  /** @internal */ private preferredProtocol: string | undefined = undefined;
   /** @internal */ private userDataValue: TUserData | undefined = undefined;
 
   private constructor(route: RouteContext<WebSocketConnection>, request: RequestInfo, handshake: Handshake) {
@@ -71,7 +70,7 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Ro
     if (this.connectionState === 'open') return rejected(new WebSocketStateError('accept() was already called on this connection'));
     if (this.connectionState === 'closed') return rejected(this.disconnectError());
     if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) return rejected(notOffered(subprotocol, this));
-    this.acceptedProtocol = subprotocol ?? this.preferredProtocol ?? '';
+    this.acceptedProtocol = subprotocol ?? this.extras?.preferredProtocol ?? '';
     const handshake = this.handshake as Handshake;
     this.handshake = null;
     handshake.accept(this.acceptedProtocol);
@@ -177,7 +176,12 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Ro
    * ends the loop; any other close rejects with `WebSocketDisconnect`.
    */
   [Symbol.asyncIterator](): AsyncIterator<InboundMessage> {
-    return { next: () => this.take(ReceiveKind.ITERATE, undefined) as Promise<IteratorResult<InboundMessage>> };
+    return new MessageIterator(this);
+  }
+
+  /** @internal The next message as an iterator result (`for await`), without a `.then()` per message. */
+  nextMessage(): Promise<IteratorResult<InboundMessage>> {
+    return this.take(ReceiveKind.ITERATE, undefined) as Promise<IteratorResult<InboundMessage>>;
   }
 
   /**
@@ -242,12 +246,12 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Ro
    * if (ws.requestedSubprotocols.includes('bearer')) ws.defaultSubprotocol = 'bearer';
    */
   get defaultSubprotocol(): string | undefined {
-    return this.preferredProtocol;
+    return this.extras?.preferredProtocol;
   }
 
   set defaultSubprotocol(subprotocol: string | undefined) {
     if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) throw notOffered(subprotocol, this);
-    this.preferredProtocol = subprotocol;
+    this.more.preferredProtocol = subprotocol;
   }
 
   /** The peer's IP address as text. */
@@ -280,6 +284,15 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Ro
 
   set userData(value: TUserData) {
     this.userDataValue = value;
+  }
+}
+
+/** `for await` over a connection: a small object rather than a closure, since every idle loop holds one. */
+class MessageIterator implements AsyncIterator<InboundMessage> {
+  constructor(private readonly ws: WebSocketConnection<object>) {}
+
+  next(): Promise<IteratorResult<InboundMessage>> {
+    return this.ws.nextMessage();
   }
 }
 
