@@ -13,6 +13,7 @@ import { closeForEscapedError } from './close-on-error';
 import { WebSocketValidationError, WsException, type ValidationDetail } from './message-errors';
 import type { MessageErrorCode, ResolvedMessageOptions } from './message-options';
 import { parseJsonSafely } from './safe-json';
+import { capDetails, describeInvalid } from './validation-details';
 
 /** One `@OnMessage` handler, compiled at boot. */
 export interface CompiledMessageHandler {
@@ -95,7 +96,7 @@ export class MessageDispatcher implements MessageSink {
       return this.handlerFailed(ws, handler, id, error);
     }
     if (checked instanceof Promise) return this.runAfterValidation(ws, handler, id, checked);
-    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `"${handler.type}" message`, checked.details);
+    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `"${handler.type}" message`, checked.details, checked.total);
     return this.run(ws, handler, id, checked);
   }
 
@@ -124,7 +125,7 @@ export class MessageDispatcher implements MessageSink {
       return;
     }
     if (checked instanceof ValidationFailure) {
-      await this.invalid(ws, id, `"${handler.type}" message`, checked.details);
+      await this.invalid(ws, id, `"${handler.type}" message`, checked.details, checked.total);
     } else {
       await this.run(ws, handler, id, checked);
     }
@@ -163,7 +164,7 @@ export class MessageDispatcher implements MessageSink {
     // Bad client data met by the handler itself (e.g. a follow-up `receiveJson(Dto)`, a room name
     // from the message) is answered like a failure at dispatch; other protocol errors close as in
     // loop-style handlers.
-    if (error instanceof WebSocketValidationError) return this.invalid(ws, id, error.dto, error.details);
+    if (error instanceof WebSocketValidationError) return this.invalid(ws, id, error.dto, error.details, error.total);
     if (error instanceof WebSocketJsonError) {
       return this.fail(ws, 'invalid_json', id, error.detail, CloseCode.INVALID_PAYLOAD);
     }
@@ -199,10 +200,9 @@ export class MessageDispatcher implements MessageSink {
   }
 
   /** `what` names the invalid thing; the message adds the first problem, for clients that only show text. */
-  private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[]): Pending {
-    const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
-    const more = details.length > 1 ? ` (and ${details.length - 1} more, see details)` : '';
-    return this.fail(ws, 'validation', id, `invalid ${what}: ${first}${more}`, CloseCode.INVALID_PAYLOAD, { details });
+  private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[], total = details.length): Pending {
+    const listed = capDetails(details); // a handler may throw its own WebSocketValidationError
+    return this.fail(ws, 'validation', id, describeInvalid(what, listed, total), CloseCode.INVALID_PAYLOAD, { details: listed });
   }
 
   /** Answers a failure of kind `code`; closes afterwards with `closeCode` if the gateway asked to. */

@@ -19,9 +19,13 @@ export class WebSocketValidationError extends WebSocketProtocolError {
   readonly closeCode = CloseCode.INVALID_PAYLOAD;
   constructor(
     readonly dto: string,
+    /** The problems, or the first few of them when there were many (see {@link total}). */
     readonly details: readonly ValidationDetail[],
+    /** How many problems were found in all. */
+    readonly total: number = details.length,
   ) {
-    super(`message does not match ${dto}: ${details.map((d) => d.property || '(message)').join(', ')} invalid`);
+    const more = total > details.length ? ` and ${total - details.length} more` : '';
+    super(`message does not match ${dto}: ${details.map((d) => d.property || '(message)').join(', ')}${more} invalid`);
   }
 }
 

@@ -1,0 +1,63 @@
+import type { ValidationDetail } from './message-errors';
+
+/**
+ * Most problems listed in a validation error (and its error reply); the others are only counted.
+ * With the caps below, an error reply stays under about 6 KiB whatever the message held: a
+ * property path or constraint message can carry text from the client (a key, a `$value`).
+ */
+export const MAX_DETAILS = 10;
+const MAX_PROPERTY_CHARACTERS = 64;
+const MAX_CONSTRAINTS = 4;
+const MAX_CONSTRAINT_CHARACTERS = 160;
+/** Serialized details after the first stop at this many bytes. */
+const DETAILS_BUDGET_BYTES = 3 * 1024;
+
+/** `details` cut to what an error reply carries: few, with short strings. */
+export function capDetails(details: readonly ValidationDetail[]): ValidationDetail[] {
+  const capped: ValidationDetail[] = [];
+  let bytes = 0;
+  for (const detail of details) {
+    if (capped.length === MAX_DETAILS) break;
+    const short = shorten(detail);
+    bytes += Buffer.byteLength(JSON.stringify(short));
+    if (capped.length > 0 && bytes > DETAILS_BUDGET_BYTES) break;
+    capped.push(short);
+  }
+  return capped;
+}
+
+/**
+ * The error reply's message for a failed validation: the first problem, and how many more.
+ * `total` counts every problem found, `details` the ones listed.
+ */
+export function describeInvalid(what: string, details: readonly ValidationDetail[], total = details.length): string {
+  const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
+  if (total <= 1) return `invalid ${what}: ${first}`;
+  const listed = total > details.length ? `details lists the first ${details.length}` : 'see details';
+  return `invalid ${what}: ${first} (and ${total - 1} more, ${listed})`;
+}
+
+function shorten(detail: ValidationDetail): ValidationDetail {
+  const entries = Object.entries(detail.constraints);
+  const long =
+    detail.property.length > MAX_PROPERTY_CHARACTERS ||
+    entries.length > MAX_CONSTRAINTS ||
+    entries.some(([name, message]) => name.length > MAX_PROPERTY_CHARACTERS || message.length > MAX_CONSTRAINT_CHARACTERS);
+  if (!long) return detail;
+  const constraints: Record<string, string> = {};
+  for (const [name, message] of entries.slice(0, MAX_CONSTRAINTS)) {
+    constraints[cut(name, MAX_PROPERTY_CHARACTERS)] = cut(message, MAX_CONSTRAINT_CHARACTERS);
+  }
+  return { property: cut(detail.property, MAX_PROPERTY_CHARACTERS), constraints };
+}
+
+/** `text` cut to `max` characters plus an ellipsis, never between the halves of a surrogate pair. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
