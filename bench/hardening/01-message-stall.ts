@@ -10,7 +10,10 @@
  *
  * Shapes: `top` (unknown keys next to the valid fields), `nested` (unknown keys inside the nested
  * object; for the nested server), `control` (as long, one long string instead of keys: the floor
- * that sending, receiving and decoding 1 MiB costs). Default: every shape that applies to each server.
+ * that sending, receiving and decoding 1 MiB costs), `at-limit` (nested server: the costliest message
+ * the default limits accept, a free-form object field with as many keys as maxJsonValues allows,
+ * which class-transformer copies with a cost that grows with the square of the keys).
+ * Default: every shape that applies to each server. Each runs `TRIALS` times (env, default 3).
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
@@ -21,8 +24,11 @@ const TARGET_BYTES = 1024 * 1024 - 64;
 
 interface Scenario {
   server: 'chat' | 'nested';
-  shape: 'top' | 'nested' | 'control';
+  shape: 'top' | 'nested' | 'control' | 'at-limit';
 }
+
+/** The server's limit on values, for the `at-limit` shape; the old code has none. */
+const MAX_VALUES = 4096;
 
 /** Keys `a0`, `a1`, ... `"aN":0` until `budget` characters. */
 function manyKeys(budget: number): { text: string; keys: number } {
@@ -42,6 +48,12 @@ function bigMessage({ server, shape }: Scenario): { text: string; keys: number }
     // As long, but one long string: the floor (sending, receiving and decoding 1 MiB).
     const head = server === 'chat' ? '{"message":"' : '{"type":"post","author":{"name":"ann"},"text":"';
     return { text: `${head}${'x'.repeat(TARGET_BYTES - head.length - 2)}"}`, keys: 0 };
+  }
+  if (shape === 'at-limit') {
+    const head = '{"type":"post","text":"hi","author":{"name":"ann"},"meta":{';
+    const keys = MAX_VALUES - 5; // the top object has four members, the author one
+    const text = Array.from({ length: keys }, (_, i) => `"${i.toString(36)}":0`).join(',');
+    return { text: `${head}${text}}}`, keys };
   }
   if (server === 'chat') {
     const head = '{"message":"hi",';
@@ -95,12 +107,14 @@ class Prober {
     private readonly probe: string,
     private readonly isEcho: (data: string) => boolean,
   ) {
-    socket.on('message', (data: Buffer) => {
+    const onMessage = (data: Buffer): void => {
       if (!this.isEcho(data.toString())) return;
       this.rtts.push(performance.now() - this.sentAt);
-      if (this.stopped) this.finished();
-      else this.send();
-    });
+      if (!this.stopped) return this.send();
+      socket.off('message', onMessage);
+      this.finished();
+    };
+    socket.on('message', onMessage);
   }
 
   start(): void {
@@ -123,7 +137,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }
 
-async function run(scenario: Scenario): Promise<void> {
+interface Trial {
+  replyBytes: number;
+  reply: string;
+  answeredMs: number;
+  baselineRttMs: number;
+  stallMs: number;
+}
+
+async function run(scenario: Scenario, trials: number): Promise<void> {
   const server = await startServer(scenario.server);
   try {
     const route = scenario.server === 'chat' ? '/chat/stall?username=' : '/nested?u=';
@@ -134,43 +156,21 @@ async function run(scenario: Scenario): Promise<void> {
       scenario.server === 'chat'
         ? (data: string) => data.includes('"message":"ping"') && data.includes('"username":"b"')
         : (data: string) => data.includes('"text":"ping"');
-    const prober = new Prober(b, probe, isEcho);
-    prober.start();
-    // Warm up and take the baseline.
-    while (prober.rtts.length < 500) await new Promise((r) => setImmediate(r));
-    const baseline = median(prober.rtts.slice(100));
-    const before = prober.rtts.length;
-
     const { text, keys } = bigMessage(scenario);
-    const reply = new Promise<{ bytes: number; error: string }>((resolve) => {
-      a.on('message', (data: Buffer) => {
-        const s = data.toString();
-        if (s.startsWith('{"type":"error"') || s.startsWith('{"type":"post"')) resolve({ bytes: data.length, error: (JSON.parse(s) as { error?: string }).error ?? "accepted" });
-      });
-    });
-    const closed = new Promise<number>((resolve) => a.once('close', (code) => resolve(code)));
-    const started = performance.now();
-    a.send(text);
-    const answer = await Promise.race([reply, closed.then((code) => ({ bytes: 0, error: `closed ${code}` }))]);
-    const answeredMs = performance.now() - started;
-    // A few more probes after the reply, so a stall that ends after it is seen too.
-    const after = prober.rtts.length;
-    while (prober.rtts.length < after + 50) await new Promise((r) => setImmediate(r));
-    await prober.stop();
-    const during = prober.rtts.slice(before);
-    const worst = Math.max(...during);
+    const results: Trial[] = [];
+    for (let i = 0; i < trials; i++) results.push(await trial(a, new Prober(b, probe, isEcho), text));
+    const stalls = results.map((r) => r.stallMs).sort((x, y) => x - y);
     console.log(
       JSON.stringify({
         server: scenario.server,
         shape: scenario.shape,
         messageBytes: Buffer.byteLength(text),
         keys,
-        replyBytes: answer.bytes,
-        reply: answer.error,
-        answeredMs: Math.round(answeredMs),
-        baselineRttMs: Number(baseline.toFixed(3)),
-        worstRttMs: Number(worst.toFixed(1)),
-        stallMs: Number((worst - baseline).toFixed(1)),
+        reply: results[0].reply,
+        replyBytes: Math.max(...results.map((r) => r.replyBytes)),
+        medianStallMs: stalls[Math.floor(stalls.length / 2)],
+        maxStallMs: stalls[stalls.length - 1],
+        trials: results,
       }),
     );
     a.terminate();
@@ -178,6 +178,40 @@ async function run(scenario: Scenario): Promise<void> {
   } finally {
     server.stop();
   }
+}
+
+/** One big message from A while B probes: B's worst round trip during it, minus B's median before it. */
+async function trial(a: WebSocket, prober: Prober, text: string): Promise<Trial> {
+  prober.start();
+  while (prober.rtts.length < 300) await new Promise((r) => setImmediate(r));
+  const baseline = median(prober.rtts.slice(100));
+  const before = prober.rtts.length;
+  const reply = new Promise<{ bytes: number; error: string }>((resolve) => {
+    const onMessage = (data: Buffer): void => {
+      const s = data.toString();
+      if (!s.startsWith('{"type":"error"') && !s.startsWith('{"type":"post"')) return;
+      a.off('message', onMessage);
+      resolve({ bytes: data.length, error: (JSON.parse(s) as { error?: string }).error ?? 'accepted' });
+    };
+    a.on('message', onMessage);
+  });
+  const closed = new Promise<number>((resolve) => a.once('close', (code) => resolve(code)));
+  const started = performance.now();
+  a.send(text);
+  const answer = await Promise.race([reply, closed.then((code) => ({ bytes: 0, error: `closed ${code}` }))]);
+  const answeredMs = performance.now() - started;
+  // A few more probes after the reply, so a stall that ends after it is seen too.
+  const after = prober.rtts.length;
+  while (prober.rtts.length < after + 50) await new Promise((r) => setImmediate(r));
+  await prober.stop();
+  const worst = Math.max(...prober.rtts.slice(before));
+  return {
+    replyBytes: answer.bytes,
+    reply: answer.error,
+    answeredMs: Math.round(answeredMs),
+    baselineRttMs: Number(baseline.toFixed(3)),
+    stallMs: Number((worst - baseline).toFixed(1)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -188,9 +222,11 @@ async function main(): Promise<void> {
     { server: 'chat', shape: 'top' },
     { server: 'nested', shape: 'top' },
     { server: 'nested', shape: 'nested' },
+    { server: 'nested', shape: 'at-limit' },
   ];
   const chosen = all.filter((s) => (!server || s.server === server) && (!shape || s.shape === shape));
-  for (const scenario of chosen) await run(scenario);
+  const trials = Number(process.env.TRIALS ?? 3);
+  for (const scenario of chosen) await run(scenario, trials);
 }
 
 void main().catch((error) => {

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsString, Length, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Message, OnMessage, ProAPI, silentLogger, WebSocket, type ProAPIOptions } from '../../index';
 import { createApp } from '../../samples/chat';
 
@@ -22,6 +22,11 @@ class Post {
   @ValidateNested()
   @Type(() => Author)
   author!: Author;
+
+  /** Free-form: its keys are not checked, so class-transformer copies them all. */
+  @IsOptional()
+  @IsObject()
+  meta?: object;
 }
 
 class Echo {

@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { Contains, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { Message, OnMessage, ProAPI, silentLogger, WebSocket } from '../../index';
 import { DtoValidator, ValidationFailure } from '../../lib/messages/dto-validator';
 import { parseJsonSafely } from '../../lib/messages/safe-json';
@@ -70,6 +70,30 @@ class PostGateway {
   @OnMessage('echo', Echo)
   echo(@Message() echo: Echo) {
     return echo.text;
+  }
+}
+
+/** Messages that quote the client's value, on several properties: the longest details possible. */
+class Quoting {
+  @Length(1, 2, { message: 'a: $value is too long' })
+  @Matches(/^x$/, { message: 'a: $value is not x' })
+  @Contains('y', { message: 'a: $value has no y' })
+  @MaxLength(1, { message: 'a: $value is too long as well' })
+  a!: string;
+
+  @Length(1, 2, { message: 'b: $value is too long' })
+  @Matches(/^x$/, { message: 'b: $value is not x' })
+  b!: string;
+
+  @Length(1, 2, { message: 'c: $value is too long' })
+  c!: string;
+}
+
+@WebSocket('/quoting')
+class QuotingGateway {
+  @OnMessage('quote', Quoting)
+  quote() {
+    return 'never';
   }
 }
 
@@ -146,7 +170,7 @@ describe('defect 1: a message with very many keys', () => {
   describe('against a DTO with a nested @Type() DTO', () => {
     let client: TestClient;
     beforeEach(async () => {
-      client = await createTestClient(new ProAPI({ logger: silentLogger, gateways: [PostGateway, LenientPostGateway] }));
+      client = await createTestClient(new ProAPI({ logger: silentLogger, gateways: [PostGateway, LenientPostGateway, QuotingGateway] }));
     });
     afterEach(() => client.close());
 
@@ -201,6 +225,18 @@ describe('defect 1: a message with very many keys', () => {
       const parsed = JSON.parse(reply) as ErrorReply;
       expect(parsed.details).toHaveLength(2);
       expect(parsed.details![0].property).toBe(`${'k'.repeat(64)}…`);
+    });
+
+    it('stays under 8 KiB when constraint messages quote long values and the id is long', async () => {
+      const conn = await client.connect('/quoting');
+      // Control characters take six bytes each in JSON (\u0001).
+      const value = '\u0001'.repeat(50_000);
+      conn.sendJson({ type: 'quote', id: '\u0001'.repeat(256), a: value, b: value, c: value });
+      const reply = await conn.receiveText();
+      expect(Buffer.byteLength(reply)).toBeLessThanOrEqual(MAX_REPLY_BYTES);
+      const parsed = JSON.parse(reply) as ErrorReply;
+      expect(parsed).toMatchObject({ error: 'validation', message: expect.stringMatching(/^invalid "quote" message: a: \u0001+… \(and 2 more, /) });
+      expect(Object.keys(parsed.details![0].constraints)).toHaveLength(4);
     });
 
     it('strips many unknown keys before transforming when the whitelist strips', async () => {
