@@ -12,6 +12,7 @@ import { ValidationFailure, type DtoValidator } from './dto-validator';
 import { closeForEscapedError } from './close-on-error';
 import { WebSocketValidationError, WsException, type ValidationDetail } from './message-errors';
 import type { MessageErrorCode, ResolvedMessageOptions } from './message-options';
+import { requestIdProblem } from './request-id';
 import { parseJsonSafely } from './safe-json';
 import { capDetails, describeInvalid } from './validation-details';
 
@@ -75,11 +76,9 @@ export class MessageDispatcher implements MessageSink {
     }
     const fields = parsed as Record<string, unknown>;
     const id = fields[this.idField];
-    // Echoed as given; `1e999` parses to Infinity, which JSON would echo as null.
-    if (id !== undefined && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
-      return this.invalid(ws, undefined, 'request id', [
-        { property: this.idField, constraints: { isRequestId: `${this.idField} must be a string or a finite number` } },
-      ]);
+    const idProblem = requestIdProblem(id, this.idField); // echoed as given, or refused
+    if (idProblem !== undefined) {
+      return this.invalid(ws, undefined, 'request id', [{ property: this.idField, constraints: { isRequestId: idProblem } }]);
     }
     const type = fields[this.discriminator];
     const handler =
