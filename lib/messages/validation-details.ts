@@ -1,3 +1,4 @@
+import { cutText } from '../cut-text';
 import type { ValidationDetail } from './message-errors';
 
 /**
@@ -46,18 +47,7 @@ function shorten(detail: ValidationDetail): ValidationDetail {
   if (!long) return detail;
   const constraints: Record<string, string> = {};
   for (const [name, message] of entries.slice(0, MAX_CONSTRAINTS)) {
-    constraints[cut(name, MAX_PROPERTY_CHARACTERS)] = cut(message, MAX_CONSTRAINT_CHARACTERS);
+    constraints[cutText(name, MAX_PROPERTY_CHARACTERS)] = cutText(message, MAX_CONSTRAINT_CHARACTERS);
   }
-  return { property: cut(detail.property, MAX_PROPERTY_CHARACTERS), constraints };
-}
-
-/** `text` cut to `max` characters plus an ellipsis, never between the halves of a surrogate pair. */
-export function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = isHighSurrogate(text.charCodeAt(max - 1)) ? max - 1 : max;
-  return `${text.slice(0, end)}…`;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
+  return { property: cutText(detail.property, MAX_PROPERTY_CHARACTERS), constraints };
 }
