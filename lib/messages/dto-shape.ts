@@ -1,6 +1,6 @@
 import type { ClassTransformOptions } from 'class-transformer';
 import { getMetadataStorage, ValidationTypes, type ValidatorOptions } from 'class-validator';
-import type { ValidationDetail } from './message-errors';
+import type { ValidationDetail } from '../errors/message-errors';
 import { mayMapKeys, nestedClasses, transformsProperty, type DtoClass } from './transformer-metadata';
 
 /** Transform options that copy plain keys one to one, as the shape assumes. */

@@ -7,10 +7,10 @@ import {
   type ValidationError,
   type ValidatorOptions,
 } from 'class-validator';
+import { capDetails, MAX_DETAILS } from '../errors/validation-details';
+import { WebSocketValidationError, type ValidationDetail } from '../errors/message-errors';
 import { DtoShape } from './dto-shape';
-import { WebSocketValidationError, type ValidationDetail } from './message-errors';
 import { hasTransformerMetadata, nestedClasses, type DtoClass } from './transformer-metadata';
-import { capDetails, MAX_DETAILS } from './validation-details';
 
 export { warnIfTransformerStorageMissing } from './transformer-metadata';
 export type { DtoClass } from './transformer-metadata';

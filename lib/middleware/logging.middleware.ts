@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { InboundMessage, SendObserver, WebSocketConnection } from '../connection/web-socket-connection';
+import type { InboundMessage, WebSocketConnection } from '../connection/web-socket-connection';
 import { WebSocketDisconnect } from '../errors';
 import { connectLine, requestIdentity } from './connect-line';
 import { DEFAULT_REDACTED_FRAGMENTS, DEFAULT_SAFE_SUBPROTOCOLS, Redactor } from './redact';
@@ -73,7 +73,6 @@ export class LoggingMiddleware extends WebSocketMiddleware {
     this.logger.info(connectLine(ws, this.redactor, identity), 'websocket connect');
     const log = new ConnectionLog(this.logger, ws, identity.requestId, this.logMessages ? this.maxTextLength : -1);
     this.live.set(ws, log);
-    ws.sendObserver = log;
     let failure: unknown;
     try {
       return await next();
@@ -92,17 +91,19 @@ export class LoggingMiddleware extends WebSocketMiddleware {
     this.live.get(ws)?.received(message);
     next(message);
   }
+
+  override onSend(ws: WebSocketConnection, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, room: string | undefined): void {
+    this.live.get(ws)?.sent(data, isBinary, room);
+  }
 }
 
-/** One connection's counters; also counts what it sends. */
-class ConnectionLog implements SendObserver {
+/** One connection's counters. */
+class ConnectionLog {
   private readonly started = performance.now();
   private messagesIn = 0;
   private bytesIn = 0;
   private messagesOut = 0;
   private bytesOut = 0;
-  /** Another observer already on the connection (e.g. a second LoggingMiddleware). */
-  private readonly previous: SendObserver | null;
 
   constructor(
     private readonly logger: MiddlewareLogger,
@@ -110,9 +111,7 @@ class ConnectionLog implements SendObserver {
     private readonly requestId: string,
     /** -1: do not log messages. */
     private readonly maxTextLength: number,
-  ) {
-    this.previous = ws.sendObserver;
-  }
+  ) {}
 
   received(message: InboundMessage): void {
     const bytes = typeof message === 'string' ? Buffer.byteLength(message) : message.length;
@@ -121,17 +120,7 @@ class ConnectionLog implements SendObserver {
     if (this.maxTextLength >= 0) this.logMessage('in', message, bytes);
   }
 
-  sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void {
-    this.previous?.sent(data, isBinary);
-    this.countOut(data, isBinary, undefined);
-  }
-
-  published(room: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean): void {
-    this.previous?.published(room, data, isBinary);
-    this.countOut(data, isBinary, room);
-  }
-
-  private countOut(data: string | Uint8Array | ArrayBuffer, isBinary: boolean, room: string | undefined): void {
+  sent(data: string | Uint8Array | ArrayBuffer, isBinary: boolean, room: string | undefined): void {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.messagesOut++;
     this.bytesOut += bytes;

@@ -1,4 +1,4 @@
-import { connect, deferred, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 import { heapUsedAfterGc } from '../helpers/heap';
 import { startApp, type StartedApp } from '../helpers/app';
 
@@ -21,10 +21,10 @@ describe('10,000 join-and-disconnect cycles', () => {
     const id = String(i);
     const closed = deferred();
     serverSawClose.set(id, closed.resolve);
-    const client = await connect(server.url(`/cycle?id=${id}`), { perMessageDeflate: false });
+    const client = await server.client.connect(`/cycle?id=${id}`);
     // Half vanish without a closing handshake, half close cleanly.
-    if (i % 2 === 0) client.socket.terminate();
-    else client.close(1000);
+    if (i % 2 === 0) void client.terminate();
+    else void client.close(1000);
     await withTimeout(closed.promise, 5000, `the server to see client ${id} leave`);
     serverSawClose.delete(id);
   }
@@ -56,9 +56,9 @@ describe('10,000 join-and-disconnect cycles', () => {
     const after = heapUsedAfterGc();
 
     expect(joined).toBe(10_500);
-    expect(server.app.getRooms()).toEqual([]);
-    expect(server.app.getRoomSize('lobby')).toBe(0);
-    expect(server.app.getRoomSize('user:10499')).toBe(0);
+    expect(await server.app.getRooms()).toEqual([]);
+    expect(await server.app.getRoomSize('lobby')).toBe(0);
+    expect(await server.app.getRoomSize('user:10499')).toBe(0);
     const growth = after - before;
     console.info(
       `10,000 cycles in ${elapsed} ms; heap after full GC ${(before / 1e6).toFixed(2)} MB -> ${(after / 1e6).toFixed(2)} MB ` +

@@ -1,4 +1,4 @@
-import type { TestSocket } from '../helpers/client';
+import type { TestConnection } from '../../testing';
 import { startPairServer, type PairServer } from '../helpers/pairs';
 
 describe('one room with 1,000 clients', () => {
@@ -9,7 +9,7 @@ describe('one room with 1,000 clients', () => {
     server = await startPairServer();
     const pairs = await server.openPairs(1000);
     for (const { conn } of pairs) await conn.joinRoom('stadium');
-    expect(server.app.getRoomSize('stadium')).toBe(1000);
+    expect(await server.app.getRoomSize('stadium')).toBe(1000);
 
     const announcer = pairs[0].conn;
     for (let seq = 0; seq < 100; seq++) {
@@ -24,9 +24,9 @@ describe('one room with 1,000 clients', () => {
   });
 });
 
-async function nextJsonMessages(client: TestSocket, count: number): Promise<unknown[]> {
+async function nextJsonMessages(client: TestConnection, count: number): Promise<unknown[]> {
   const messages: unknown[] = [];
-  while (messages.length < count) messages.push(await client.nextJson());
+  while (messages.length < count) messages.push(await client.receiveJson());
   return messages;
 }
 

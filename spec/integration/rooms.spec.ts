@@ -7,9 +7,10 @@ import {
   silentLogger,
   type WebSocketConnection,
 } from '../../index';
+import { createTestClient } from '../../testing';
 import { captureLogger, type CapturedLogger } from '../helpers/capture-logger';
-import { connect, deferred, withTimeout, type Received } from '../helpers/client';
-import { disconnectAbruptly, receivedSinceLastFence, startPairServer, type Pair, type PairServer } from '../helpers/pairs';
+import { deferred, withTimeout } from '../helpers/async';
+import { disconnectAbruptly, receivedSinceLastFence, startPairServer, type Pair, type PairServer, type Received } from '../helpers/pairs';
 
 const ROOMS = ['alpha', 'beta', 'gamma'] as const;
 const PER_ROOM = 20;
@@ -22,12 +23,14 @@ async function openRooms(server: PairServer): Promise<Pair[][]> {
   return members;
 }
 
+/** A text frame, as the client receives it. */
 function text(data: string): Received {
-  return { data, isBinary: false };
+  return data;
 }
 
+/** A binary frame, as the client receives it. */
 function binary(bytes: number[]): Received {
-  return { data: Buffer.from(bytes), isBinary: true };
+  return Buffer.from(bytes);
 }
 
 /** Asserts that exactly `expected` received `message` (once) since the last fence, and nobody else anything. */
@@ -54,15 +57,15 @@ describe('rooms: 3 rooms × 20 clients', () => {
   afterAll(() => server.app.close());
 
   it('counts members exactly from the connection and from the app', async () => {
-    expect(server.app.getRooms().sort()).toEqual([...ROOMS]);
+    expect((await server.app.getRooms()).sort()).toEqual([...ROOMS]);
     for (let r = 0; r < ROOMS.length; r++) {
-      expect(server.app.getRoomSize(ROOMS[r])).toBe(PER_ROOM);
+      expect(await server.app.getRoomSize(ROOMS[r])).toBe(PER_ROOM);
       for (const { conn } of members[r]) {
         expect(await conn.getRooms()).toEqual([ROOMS[r]]);
         expect(await conn.getRoomSize(ROOMS[(r + 1) % ROOMS.length])).toBe(PER_ROOM);
       }
     }
-    expect(server.app.getRoomSize('nobody-here')).toBe(0);
+    expect(await server.app.getRoomSize('nobody-here')).toBe(0);
   });
 
   const json = { type: 'chat', text: 'héllo 🎉', n: [1, 2] };
@@ -163,31 +166,31 @@ describe('rooms: joins, leaves and disconnects', () => {
     // Joining twice and leaving a room never joined change nothing.
     await alpha[0].conn.joinRoom('alpha');
     await alpha[0].conn.leaveRoom('never-joined');
-    expect(app.getRoomSize('alpha')).toBe(20);
+    expect(await app.getRoomSize('alpha')).toBe(20);
     expect(await alpha[0].conn.getRooms()).toEqual(['alpha']);
-    expect(app.getRooms()).not.toContain('never-joined');
+    expect(await app.getRooms()).not.toContain('never-joined');
 
     // One connection in two rooms.
     await alpha[1].conn.joinRoom('beta');
     expect((await alpha[1].conn.getRooms()).sort()).toEqual(['alpha', 'beta']);
-    expect(app.getRoomSize('beta')).toBe(21);
+    expect(await app.getRoomSize('beta')).toBe(21);
 
     await alpha[2].conn.leaveRoom('alpha');
     expect(await alpha[2].conn.getRooms()).toEqual([]);
-    expect(app.getRoomSize('alpha')).toBe(19);
+    expect(await app.getRoomSize('alpha')).toBe(19);
 
     // Abrupt disconnects: sizes drop as soon as the server sees the socket go.
     for (const pair of beta.slice(0, 5)) await disconnectAbruptly(pair);
     await disconnectAbruptly(alpha[1]);
-    expect(app.getRoomSize('beta')).toBe(15);
-    expect(app.getRoomSize('alpha')).toBe(18);
+    expect(await app.getRoomSize('beta')).toBe(15);
+    expect(await app.getRoomSize('alpha')).toBe(18);
     expect(await beta[0].conn.getRooms()).toEqual([]);
     expect(await alpha[3].conn.getRoomSize('beta')).toBe(15);
 
     // A clean close counts the same.
-    gamma[0].client.close(1000);
+    await gamma[0].client.close(1000);
     await withTimeout(gamma[0].conn.waitForClose(), 5000, 'the clean close');
-    expect(app.getRoomSize('gamma')).toBe(19);
+    expect(await app.getRoomSize('gamma')).toBe(19);
 
     // Broadcasts reach exactly the members that are left.
     const open = [...alpha.filter((_, i) => i !== 1), ...beta.slice(5), ...gamma.slice(1)];
@@ -198,8 +201,8 @@ describe('rooms: joins, leaves and disconnects', () => {
 
     // Everyone gone: no room is left.
     await Promise.all(open.map(disconnectAbruptly));
-    expect(app.getRooms()).toEqual([]);
-    for (const room of ROOMS) expect(app.getRoomSize(room)).toBe(0);
+    expect(await app.getRooms()).toEqual([]);
+    for (const room of ROOMS) expect(await app.getRoomSize(room)).toBe(0);
   });
 
   it('lets a closed connection leave (no-op) and still broadcast to the room, like the spec chat', async () => {
@@ -229,12 +232,12 @@ describe('rooms: joins, leaves and disconnects', () => {
     );
     const pair = await server.openPair();
     await pair.conn.joinRoom('shared');
-    const other = await connect(server.url('/other'));
+    const other = await server.client.connect('/other');
     const otherConn = await withTimeout(onOtherRoute.promise, 5000, 'the /other connection');
-    expect(server.app.getRoomSize('shared')).toBe(2);
+    expect(await server.app.getRoomSize('shared')).toBe(2);
     await otherConn.broadcast('shared', 'across routes');
-    expect(await pair.client.next()).toEqual(text('across routes'));
-    other.close();
+    expect(await pair.client.receive()).toEqual(text('across routes'));
+    await other.close();
   });
 });
 
@@ -267,30 +270,30 @@ describe('rooms: bad input', () => {
       await expect(conn.broadcastJsonToAll(room, {})).rejects.toBeInstanceOf(InvalidRoomNameError);
       await expect(conn.broadcastBytes(room, new Uint8Array(1))).rejects.toBeInstanceOf(InvalidRoomNameError);
       expect(() => server.app.broadcast(room, 'x')).toThrow(InvalidRoomNameError);
-      expect(() => server.app.getRoomSize(room)).toThrow(InvalidRoomNameError);
+      await expect(server.app.getRoomSize(room)).rejects.toThrow(InvalidRoomNameError);
     }
     await expect(conn.joinRoom(42 as unknown as string)).rejects.toThrow(/must be a string/);
     await expect(conn.joinRoom('x'.repeat(17))).rejects.toThrow(/maxRoomNameBytes/);
     expect(await conn.getRooms()).toEqual([]);
-    expect(server.app.getRooms()).toEqual(['ok']);
+    expect(await server.app.getRooms()).toEqual(['ok']);
     await conn.broadcast('ok', 'still working');
     await expectDelivered([pair, peer], [peer], text('still working'));
   });
 
   it('closes with 1008 and a short reason when a bad room name from the client escapes the handler', async () => {
-    const client = await connect(server.url('/join/bad%0Aname'));
-    expect(await client.waitClose()).toEqual({
+    const client = await server.client.connect('/join/bad%0Aname');
+    expect(await client.expectClose()).toEqual({
       code: 1008,
       reason: 'invalid room name: control characters and unpaired surrogates are not allowed',
     });
     // The option to raise is for the operator: in the log line, not in the close frame.
-    const tooLong = await connect(server.url(`/join/${'x'.repeat(17)}`));
-    expect(await tooLong.waitClose()).toEqual({ code: 1008, reason: 'invalid room name: longer than 16 bytes of UTF-8' });
+    const tooLong = await server.client.connect(`/join/${'x'.repeat(17)}`);
+    expect(await tooLong.expectClose()).toEqual({ code: 1008, reason: 'invalid room name: longer than 16 bytes of UTF-8' });
     const logged = await log.waitFor((entry) => /xxxxx/.test(String(entry.fields.reason)), 'the log line of the long name');
     expect(logged).toMatchObject({ level: 'warn', fields: { code: 1008, reason: expect.stringMatching(/raise the maxRoomNameBytes option/) } });
-    const fine = await connect(server.url('/join/fine'));
-    expect(await fine.nextText()).toBe('joined');
-    fine.close();
+    const fine = await server.client.connect('/join/fine');
+    expect(await fine.receiveText()).toBe('joined');
+    await fine.close();
   });
 
   it('refuses broadcasts over maxPayloadLength with MessageTooLargeError and sends nothing', async () => {
@@ -329,27 +332,25 @@ describe('rooms: bad input', () => {
       await ws.sendText('watching');
       await ws.waitForClose();
     });
-    const port = await app.listen(0, '127.0.0.1');
+    const client = await createTestClient(app);
     try {
-      const watcher = await connect(`ws://127.0.0.1:${port}/watch`);
-      expect(await watcher.nextText()).toBe('watching');
-      const early = await connect(`ws://127.0.0.1:${port}/early`);
-      expect(await watcher.nextText()).toBe('someone is connecting');
+      const watcher = await client.connect('/watch');
+      expect(await watcher.receiveText()).toBe('watching');
+      await client.connect('/early');
+      expect(await watcher.receiveText()).toBe('someone is connecting');
       const error = await outcome.promise;
       expect(error).toBeInstanceOf(WebSocketStateError);
       expect((error as Error).message).toMatch(/Did you forget to call accept\(\)/);
-      early.close();
-      watcher.close();
     } finally {
-      await app.close();
+      await client.close(); // and the app, which it started
     }
   });
 
-  it('answers app room calls before listen(): nobody to reach, names still checked', () => {
+  it('answers app room calls before listen(): nobody to reach, names still checked', async () => {
     const app = new ProAPI({ logger: silentLogger });
     expect(() => app.broadcast('lobby', 'nobody yet')).not.toThrow();
-    expect(app.getRoomSize('lobby')).toBe(0);
-    expect(app.getRooms()).toEqual([]);
+    expect(await app.getRoomSize('lobby')).toBe(0);
+    expect(await app.getRooms()).toEqual([]);
     expect(() => app.broadcastJson('', {})).toThrow(InvalidRoomNameError);
   });
 });

@@ -27,17 +27,6 @@ export function capDetails(details: readonly ValidationDetail[]): ValidationDeta
   return capped;
 }
 
-/**
- * The error reply's message for a failed validation: the first problem, and how many more.
- * `total` counts every problem found, `details` the ones listed.
- */
-export function describeInvalid(what: string, details: readonly ValidationDetail[], total = details.length): string {
-  const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
-  if (total <= 1) return `invalid ${what}: ${first}`;
-  const listed = total > details.length ? `details lists the first ${details.length}` : 'see details';
-  return `invalid ${what}: ${first} (and ${total - 1} more, ${listed})`;
-}
-
 function shorten(detail: ValidationDetail): ValidationDetail {
   const entries = Object.entries(detail.constraints);
   const long =
