@@ -1,13 +1,9 @@
 import { CloseCode } from './close-code';
 import { ProAPIError, WebSocketProtocolError, type ErrorFault } from './proapi-error';
-import { capDetails } from './validation-details';
+import { capDetails, type ValidationDetail } from './validation-details';
 
-/** One property that failed validation; nested properties have dotted paths (`author.name`, `tags.0`). */
-export interface ValidationDetail {
-  readonly property: string;
-  /** class-validator constraint name → message, e.g. `{ maxLength: 'text must be shorter than ...' }`. */
-  readonly constraints: Readonly<Record<string, string>>;
-}
+export type { ValidationDetail };
+
 
 /**
  * A message (or a `@Query`/`@Param` value) did not match what the handler declared. In an

@@ -1,9 +1,15 @@
 import { cutText } from '../cut-text';
-import type { ValidationDetail } from './message-errors';
+
+/** One property that failed validation; nested properties have dotted paths (`author.name`, `tags.0`). */
+export interface ValidationDetail {
+  readonly property: string;
+  /** class-validator constraint name → message, e.g. `{ maxLength: 'text must be shorter than ...' }`. */
+  readonly constraints: Readonly<Record<string, string>>;
+}
 
 /**
  * Most problems listed in a validation error (and its error reply); the others are only counted.
- * With the caps below, an error reply stays under about 6 KiB whatever the message held: a
+ * With the caps below, an error reply stays under 8 KiB whatever the message held: a
  * property path or constraint message can carry text from the client (a key, a `$value`).
  */
 export const MAX_DETAILS = 10;
