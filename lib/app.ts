@@ -82,7 +82,7 @@ export class ProAPI extends AppRoomApi {
   }
 
   /**
-   * Middleware every WebSocket route runs first, in this order (the spec's global list); class and
+   * Middleware every WebSocket route runs first, in this order; class and
    * method middleware follow. Set it (or call {@link use}) before `listen()`; the array it returns
    * is frozen, so every change goes through the checks of the setter.
    * @example
@@ -253,7 +253,7 @@ export class ProAPI extends AppRoomApi {
   }
 
   /**
-   * The spec's one-liner: listen, print the URL, close gracefully on SIGINT/SIGTERM.
+   * Listens, prints the URL, and closes gracefully on SIGINT/SIGTERM: the one-liner for a main module.
    * @example
    * app.run({ port: 8000 });
    */
