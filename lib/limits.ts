@@ -73,6 +73,14 @@ export interface ConnectionLimits {
    * which it otherwise keeps while the client answers pings. Default 0.
    */
   maxLifetimeMinutes: number;
+  // Issue 11 (hardening), one message's cost:
+  /**
+   * Most values `receiveJson()` and `@OnMessage` accept in one JSON message: every member of an
+   * object and every element of an array counts one, an empty object or array counts one. What
+   * parsing, transforming and validating a message costs grows with it (class-transformer's with
+   * the square of one object's keys); a longer text is counted before it is parsed. Default 4,096.
+   */
+  maxJsonValues: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
@@ -95,4 +103,6 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   maxRoomsPerConnection: 1024,
   maxHeaderBytes: 16 * 1024,
   maxLifetimeMinutes: 0,
+  // Issue 11 (hardening):
+  maxJsonValues: 4096,
 });

@@ -1,5 +1,6 @@
 import type uWS from 'uWebSockets.js';
-import type { LocalTopics, Payload, RoomListener, SocketHandle } from '../connection/peer';
+import type { Payload } from '../connection/message';
+import type { LocalTopics, RoomListener, SocketHandle } from '../connection/peer';
 import type { BackpressureGuard } from './backpressure-guard';
 import { decodeText } from './copy-request';
 import type { Socket } from './socket-data';

@@ -1,4 +1,5 @@
 import type { WebSocketConnection } from '../connection/web-socket-connection';
+import { registerCredentialName } from './credential-names';
 import type { MiddlewareDescription, TokenSource } from './middleware-description';
 import { MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
@@ -14,7 +15,7 @@ export type AuthRefusal = null | undefined | false | 0 | '';
  * {@link AuthOptions.tokenSources}), if any.
  */
 export type Authenticate<TUser> = (
-  ws: WebSocketConnection,
+  ws: WebSocketConnection<{ user?: TUser }>,
   token: string | undefined,
 ) => TUser | AuthRefusal | Promise<TUser | AuthRefusal>;
 
@@ -36,7 +37,7 @@ export interface AuthOptions {
    *   token is not echoed back.
    */
   tokenSources?: readonly TokenSource[];
-  /** Query parameter carrying the token. Default `token`. */
+  /** Query parameter carrying the token. Default `token`. LoggingMiddleware redacts it (see `registerCredentialName`). */
   queryParam?: string;
   /** Default: the app's logger. */
   logger?: MiddlewareLogger;
@@ -81,6 +82,9 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
     }
     this.sources = options.tokenSources ?? DEFAULT_SOURCES;
     this.queryParam = options.queryParam ?? 'token';
+    // So LoggingMiddleware redacts the token wherever it is read from, whatever its own options.
+    if (this.sources.includes('query')) registerCredentialName(this.queryParam);
+    if (this.sources.includes('header')) registerCredentialName('authorization');
     this.useLogger(options.logger);
   }
 
@@ -116,7 +120,7 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
     return { security: { scheme: 'bearer', tokens, status: this.status } };
   }
 
-  private findToken(ws: WebSocketConnection): string | undefined {
+  private findToken(ws: WebSocketConnection<object>): string | undefined {
     for (const source of this.sources) {
       const token = readToken(ws, source, this.queryParam);
       if (token) return token;
@@ -125,7 +129,7 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
   }
 }
 
-function readToken(ws: WebSocketConnection, source: TokenSource, queryParam: string): string | undefined {
+function readToken(ws: WebSocketConnection<object>, source: TokenSource, queryParam: string): string | undefined {
   switch (source) {
     case 'header':
       return BEARER_HEADER.exec(ws.headers.get('authorization') ?? '')?.[1];

@@ -3,7 +3,8 @@ import type { AllowedOrigins } from './allowed-origins';
 import { describeMiddlewares, describeRequestValues } from './describe-route';
 import type { CompiledPath } from './path-pattern';
 import { loopRun } from './loop-run';
-import type { ConnectionHandler, Route } from './route';
+import type { Route } from './route';
+import type { ConnectionHandler } from './route-info';
 
 /** The route of `app.websocket(path, handler, { middlewares })`: a function reads whatever it wants, so it declares no request values. */
 export function functionRoute(

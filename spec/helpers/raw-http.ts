@@ -19,20 +19,19 @@ export function rawRequest(port: number, request: string, timeoutMs = 5000): Pro
   const answer = new Promise<RawResponse>((resolve, reject) => {
     let received: Buffer = Buffer.alloc(0);
     const tryParse = (ended: boolean): void => {
-      const text = received.toString('latin1');
-      const end = text.indexOf('\r\n\r\n');
+      const end = received.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (ended) reject(new Error(`the server closed the connection without an HTTP answer (got ${JSON.stringify(text.slice(0, 80))})`));
+        if (ended) reject(new Error(`the server closed the connection without an HTTP answer (got ${JSON.stringify(received.toString('latin1', 0, 80))})`));
         return;
       }
-      const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+      const [statusLine, ...lines] = received.toString('latin1', 0, end).split('\r\n');
       const headers: Record<string, string> = {};
       for (const line of lines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
       const status = Number(statusLine.split(' ')[1]);
-      const body = text.slice(end + 4);
+      const body = received.subarray(end + 4);
       const length = Number(headers['content-length'] ?? NaN);
       if (status === 101 || ended || body.length >= length) {
-        resolve({ status, headers, body: Number.isNaN(length) ? body : body.slice(0, length) });
+        resolve({ status, headers, body: (Number.isNaN(length) ? body : body.subarray(0, length)).toString('utf8') });
         socket.destroy();
       }
     };
