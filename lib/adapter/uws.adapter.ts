@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import uWS from 'uWebSockets.js';
 import { CloseCode } from '../errors/close-code';
 import type { HttpRoute } from '../http-route';
@@ -13,6 +12,7 @@ import { BackpressureGuard } from './backpressure-guard';
 import { copyRequest, decodeText } from './copy-request';
 import { answerToPlainGet, checkHandshake, type Refusal } from './handshake-checks';
 import { serveHttp } from './http-handler';
+import { listenOn } from './listen';
 import { warnIfNotNative } from './native-check';
 import { PendingUpgrade, statusLine, type UpgradeHost, type UpgradeRequest } from './pending-upgrade';
 import { ShutdownDrain } from './shutdown-drain';
@@ -134,23 +134,11 @@ export class UwsAdapter implements Transport, UpgradeHost {
   }
 
   async listen(port: number, host: string): Promise<number> {
-    // uWS binds with SO_REUSEPORT, so a second process on a taken port would silently get half the
-    // connections. Its exclusive mode would also drop SO_REUSEADDR (a restart then fails for a
-    // minute in TIME_WAIT), so ask Node first: its bind fails while anyone listens on the port.
-    if (port !== 0) await assertPortFree(port, host);
-    return new Promise((resolve, reject) => {
-      this.app.listen(host, port, (socket) => {
-        if (!socket) {
-          (this.app as unknown as { close(): void }).close();
-          reject(new Error(`could not listen on ${host}:${port}: is the port in use or the address not local?`));
-          return;
-        }
-        this.listenSocket = socket;
-        this.serverHost = host;
-        this.serverPort = uWS.us_socket_local_port(socket as unknown as uWS.us_socket);
-        resolve(this.serverPort);
-      });
-    });
+    const listening = await listenOn(this.app, host, port);
+    this.listenSocket = listening.socket;
+    this.serverHost = host;
+    this.serverPort = listening.port;
+    return listening.port;
   }
 
   /**
@@ -306,14 +294,4 @@ export class UwsAdapter implements Transport, UpgradeHost {
     this.options.logger.warn({ size, limit: this.options.maxPayloadLength }, 'inbound message over maxPayloadLength; closing with 1009');
     ws.end(CloseCode.MESSAGE_TOO_BIG, 'message too big');
   }
-}
-
-function assertPortFree(port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`could not listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)),
-    );
-    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
-  });
 }
