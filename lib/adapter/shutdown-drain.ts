@@ -1,9 +1,7 @@
 import { openDescriptorCount } from '../runtime/file-descriptors';
 
-/** What draining needs of a socket. */
-export interface DrainingSocket {
-  getBufferedAmount(): number;
-}
+/** Whether a socket has finished: nothing left to send, nothing left to handle. */
+export type Finished<S> = (socket: S) => boolean;
 
 /** How often sockets still sending, or still closing, are looked at again. */
 const POLL_MS = 10;
@@ -12,17 +10,18 @@ const BLIND_LINGER_MS = 500;
 
 /**
  * The connections' part of `app.close()`, in two steps:
- * 1. {@link run}: closes each socket with 1001 once what it was sent has left its buffer, so a slow
- *    reader still gets every reply the server produced; those still sending at the deadline are
- *    closed anyway (their close frame waits behind the data). Until then the sockets stay open and
- *    their handlers keep running.
+ * 1. {@link run}: closes each socket with 1001 once it has finished: the messages it had received
+ *    are handled, and what it was sent has left its buffer, so a slow reader still gets every
+ *    reply; those not finished at the deadline are closed anyway (their close frame waits behind
+ *    the data). Until then the sockets stay open and their handlers keep running (the adapter
+ *    takes no new messages meanwhile, or a busy client would never let its socket finish).
  * 2. {@link linger}: waits for the clients to answer the close frames. uWS closes a socket when its
  *    client answers, but tells no one; closing it earlier (the server's final close) while the
  *    client still sends makes the kernel reset the connection, and the client then loses what it
  *    had not read yet, the close frame included (1006). On Linux the wait ends once the process's
  *    descriptors show those sockets gone; elsewhere it is a fixed half second.
  */
-export class ShutdownDrain<S extends DrainingSocket> {
+export class ShutdownDrain<S> {
   private timer: NodeJS.Timeout | undefined = undefined;
   private done: (() => void) | null = null;
   /** Descriptors open when draining began, and how many of them were sockets to close. */
@@ -31,6 +30,7 @@ export class ShutdownDrain<S extends DrainingSocket> {
 
   constructor(
     private readonly open: ReadonlySet<S>,
+    private readonly finished: Finished<S>,
     private readonly close: (socket: S) => void,
   ) {}
 
@@ -71,9 +71,9 @@ export class ShutdownDrain<S extends DrainingSocket> {
     }
   }
 
-  /** A socket drained (uWS's drain event) while shutting down: closes it if it is empty now. */
+  /** A socket drained (uWS's drain event) while shutting down: closes it if it has finished now. */
   drained(socket: S): void {
-    if (this.done === null || socket.getBufferedAmount() > 0) return;
+    if (this.done === null || !this.finished(socket)) return;
     this.close(socket);
     if (this.open.size === 0) this.finish();
   }
@@ -83,9 +83,9 @@ export class ShutdownDrain<S extends DrainingSocket> {
     if (this.done !== null && this.open.size === 0) this.finish();
   }
 
-  /** Closes the sockets with nothing left to send; returns how many are still sending. */
+  /** Closes the sockets that have finished; returns how many have not. */
   private closeDrained(): number {
-    for (const socket of [...this.open]) if (socket.getBufferedAmount() === 0) this.close(socket);
+    for (const socket of [...this.open]) if (this.finished(socket)) this.close(socket);
     return this.open.size;
   }
 

@@ -104,6 +104,8 @@ export class UwsAdapter implements Transport, UpgradeHost {
           (ws as Socket).peer.onOpen(ws as unknown as SocketHandle);
         },
         message: (ws, message, isBinary) => {
+          // Shutting down: the connection finishes what it has and is closed (see ShutdownDrain).
+          if (this.drain !== null) return;
           const size = message.byteLength;
           if (size > maxPayloadLength) {
             this.rejectOversized(ws as Socket, size);
@@ -150,9 +152,16 @@ export class UwsAdapter implements Transport, UpgradeHost {
     for (const upgrade of [...this.pending]) upgrade.refuse(503, 'server shutting down');
   }
 
-  /** Closes each open socket with 1001 once its send buffer drained, the rest at `deadline` (performance.now()). */
+  /**
+   * Closes each open socket with 1001 once it has handled the messages it had and its send buffer
+   * drained, the rest at `deadline` (performance.now()); messages arriving meanwhile are dropped.
+   */
   drainConnections(deadline: number): Promise<void> {
-    this.drain = new ShutdownDrain(this.open, (ws) => ws.end(CloseCode.GOING_AWAY, 'server shutting down'));
+    this.drain = new ShutdownDrain(
+      this.open,
+      (ws) => ws.getBufferedAmount() === 0 && !ws.peer.hasPendingWork,
+      (ws) => ws.end(CloseCode.GOING_AWAY, 'server shutting down'),
+    );
     return this.drain.run(deadline);
   }
 

@@ -189,6 +189,11 @@ export abstract class ConnectionCore<C> {
     this.closeFinish = finish;
   }
 
+  /** @internal Messages wait in the queue, or the sink still handles one: `app.close()` waits for them. */
+  get hasPendingWork(): boolean {
+    return (this.inbound !== null && this.inbound.length > 0) || this.dispatching !== null;
+  }
+
   /** @internal The sink's dispatch that is still running (it answered or logged its own failure), if any. */
   get dispatching(): Promise<unknown> | null {
     return this.extras?.inFlight ?? null;

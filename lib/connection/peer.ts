@@ -18,6 +18,11 @@ export interface Peer {
   /** The socket's send buffer drained. */
   onDrain(): void;
   /**
+   * Messages that arrived still wait for the handler, or one is in it (`app.close()` lets the
+   * connection finish them before it closes it).
+   */
+  readonly hasPendingWork: boolean;
+  /**
    * The socket closed (either side), or the upgrade ended without one: refused, timed out, or the
    * client went away (1006). Called once; the handle is invalid from now on.
    */

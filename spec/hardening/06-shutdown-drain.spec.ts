@@ -1,3 +1,4 @@
+import { WebSocketMiddleware, type InboundMessage, type MessageNext, type MiddlewareNext, type WebSocketConnection } from '../../index';
 import { createTestClient, type TestConnection } from '../../testing';
 import { startApp } from '../helpers/app';
 import { deferred, withTimeout } from '../helpers/async';
@@ -13,32 +14,49 @@ const PENDING_ECHOES = 100; // 12.5 MiB: more than the kernel's socket buffers h
  */
 describe('hardening 6: app.close() drains before it closes', () => {
   it('a slow reader with 100 pending echoes gets every echo, then 1001', async () => {
-    const produced = deferred();
-    // The buffers must hold the echoes: 1013 for a slow receiver is another story (see 05).
-    const { app, client } = await startApp({ maxBackpressure: 64 << 20, sendHighWaterMark: 64 << 20, shutdownTimeoutMs: 20_000 }, (a) =>
-      a.websocket('/echo', async (ws) => {
-        await ws.accept();
-        let echoed = 0;
-        for await (const message of ws) {
-          const reply = Buffer.alloc(ECHO_BYTES);
-          reply.writeUInt32BE(Number(message));
-          void ws.sendBytes(reply);
-          if (++echoed === PENDING_ECHOES) produced.resolve();
-        }
-      }),
+    const arrived = deferred();
+    /** Sees each request as it arrives, before it waits in the queue. */
+    class CountArrivals extends WebSocketMiddleware {
+      private count = 0;
+      handle(_ws: WebSocketConnection, next: MiddlewareNext): unknown {
+        return next();
+      }
+      override onMessage(_ws: WebSocketConnection, message: InboundMessage, next: MessageNext): void {
+        next(message);
+        if (++this.count === PENDING_ECHOES) arrived.resolve();
+      }
+    }
+    const { app, client } = await startApp({ shutdownTimeoutMs: 20_000 }, (a) =>
+      a.websocket(
+        '/echo',
+        async (ws) => {
+          await ws.accept();
+          // Each echo waits for drain above sendHighWaterMark: most requests wait in the queue.
+          for await (const message of ws) {
+            const reply = Buffer.alloc(ECHO_BYTES);
+            reply.writeUInt32BE(Number(message));
+            await ws.sendBytes(reply);
+          }
+        },
+        { middlewares: [new CountArrivals()] },
+      ),
     );
-    const reader = await client.connect('/echo');
-    reader.pauseReading();
-    for (let i = 0; i < PENDING_ECHOES; i++) reader.sendText(String(i));
-    await withTimeout(produced.promise, 10_000, 'the server to produce every echo');
+    const closing = { done: null as Promise<void> | null };
+    try {
+      const reader = await client.connect('/echo');
+      reader.pauseReading();
+      for (let i = 0; i < PENDING_ECHOES; i++) reader.sendText(String(i));
+      await withTimeout(arrived.promise, 10_000, 'the server to receive every request');
 
-    const closing = app.close();
-    reader.resumeReading();
-    const { code } = await reader.expectClose(undefined, { timeout: 20_000 });
-    await closing;
-    const echoes = reader.queuedMessages.map((m) => (m as Buffer).readUInt32BE(0));
-    expect(echoes).toEqual(Array.from({ length: PENDING_ECHOES }, (_, i) => i));
-    expect(code).toBe(1001);
+      closing.done = app.close();
+      reader.resumeReading();
+      const { code } = await reader.expectClose(undefined, { timeout: 20_000 });
+      const echoes = reader.queuedMessages.map((m) => (m as Buffer).readUInt32BE(0));
+      expect(echoes).toEqual(Array.from({ length: PENDING_ECHOES }, (_, i) => i));
+      expect(code).toBe(1001);
+    } finally {
+      await (closing.done ?? app.close());
+    }
   });
 
   it('200 busy clients of the echo sample all get 1001 when it gets SIGINT', async () => {
