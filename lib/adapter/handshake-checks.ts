@@ -1,4 +1,6 @@
 import type uWS from 'uWebSockets.js';
+import type { OriginPolicy } from '../routing/allowed-origins';
+import { statusLine } from './pending-upgrade';
 
 /** Why an upgrade request is answered with an HTTP error instead. */
 export interface Refusal {
@@ -37,6 +39,20 @@ export function answerToPlainGet(req: uWS.HttpRequest): Refusal {
     return badHandshake('its Sec-WebSocket-Key is missing or not 16 bytes in base64');
   }
   return { status: 426, body: 'this path speaks WebSocket only', headers: { Upgrade: 'websocket' } };
+}
+
+/** 403 for a page (Origin) the route does not allow: see allowed-origins.ts. */
+export function checkOrigin(origins: OriginPolicy, req: uWS.HttpRequest): Refusal | null {
+  const origin = req.getHeader('origin');
+  if (origins.allows(origin, req.getHeader('host'))) return null;
+  return { status: 403, body: `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed (allowedOrigins: ${origins.summary})` };
+}
+
+/** Writes a refusal and closes the HTTP connection (`end(body, true)` sends `Connection: close`). */
+export function writeRefusal(res: uWS.HttpResponse, refusal: Refusal): void {
+  res.writeStatus(statusLine(refusal.status));
+  if (refusal.headers) for (const name of Object.keys(refusal.headers)) res.writeHeader(name, refusal.headers[name]);
+  res.end(refusal.body, true);
 }
 
 function badHandshake(why: string): Refusal {

@@ -1,5 +1,7 @@
 import { createServer } from 'node:net';
 import uWS from 'uWebSockets.js';
+import type { Logger } from '../logger';
+import { connectionsForFileLimit, openFileLimit } from '../runtime/file-descriptors';
 
 /** Binds `app` to `host:port` (0: any free port); resolves with the listen socket and the bound port. */
 export async function listenOn(app: uWS.TemplatedApp, host: string, port: number): Promise<{ socket: uWS.us_listen_socket; port: number }> {
@@ -27,4 +29,15 @@ function assertPortFree(port: number, host: string): Promise<void> {
     );
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
   });
+}
+
+/** At the open-file limit uWS 20.30 retries accept() in a busy loop instead of answering: say so at boot. */
+export function warnIfOverFileLimit(maxConnections: number, logger: Logger): void {
+  const limit = openFileLimit();
+  if (limit === null || maxConnections <= connectionsForFileLimit(limit)) return;
+  logger.warn(
+    { maxConnections, openFileLimit: limit, fitting: connectionsForFileLimit(limit) },
+    'maxConnections is above what the open-file limit leaves for connections: at the limit uWS spins and new clients hang; ' +
+      'raise the limit (ulimit -n) or lower maxConnections',
+  );
 }

@@ -10,11 +10,12 @@ import type { OriginPolicy } from '../routing/allowed-origins';
 import type { CompiledPath } from '../routing/path-pattern';
 import { BackpressureGuard } from './backpressure-guard';
 import { copyRequest, decodeText } from './copy-request';
-import { answerToPlainGet, checkHandshake, type Refusal } from './handshake-checks';
+import { FlushWatch } from './flush-watch';
+import { answerToPlainGet, checkHandshake, checkOrigin, writeRefusal, type Refusal } from './handshake-checks';
 import { serveHttp } from './http-handler';
-import { listenOn } from './listen';
-import { warnIfNotNative } from './native-check';
-import { PendingUpgrade, statusLine, type UpgradeHost, type UpgradeRequest } from './pending-upgrade';
+import { listenOn, warnIfOverFileLimit } from './listen';
+import { warnOnceIfNotNative } from './native-check';
+import { PendingUpgrade, type UpgradeHost, type UpgradeRequest } from './pending-upgrade';
 import { ShutdownDrain } from './shutdown-drain';
 import type { Socket, SocketData } from './socket-data';
 import { UwsTopics } from './uws-topics';
@@ -43,8 +44,6 @@ export interface AdapterOptions extends ConnectionLimits {
   readonly logger: Logger;
 }
 
-let nativeChecked = false;
-
 /**
  * The one file that knows uWebSockets.js: routes, upgrades, socket events, backpressure and
  * listen/close (rooms are in {@link UwsTopics}). Above it, connections see a {@link Peer}'s events
@@ -62,6 +61,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
   private closing = false;
   private readonly guard: BackpressureGuard<Socket> | null;
   private drain: ShutdownDrain<Socket> | null = null;
+  private readonly flushWatch = new FlushWatch<Socket>();
   serverHost = '';
   serverPort = 0;
 
@@ -75,9 +75,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
 
   /** Warns (once per process) when uWS runs on its slow pure-JS fallback. */
   static checkNativeBinary(logger: Logger): void {
-    if (nativeChecked) return;
-    nativeChecked = true;
-    warnIfNotNative(uWS, logger);
+    warnOnceIfNotNative(uWS, logger);
   }
 
   mount<P extends Peer>(routes: readonly MountedRoute<P>[], httpRoutes: readonly HttpRoute[]): void {
@@ -107,10 +105,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
           // Shutting down: the connection finishes what it has and is closed (see ShutdownDrain).
           if (this.drain !== null) return;
           const size = message.byteLength;
-          if (size > maxPayloadLength) {
-            this.rejectOversized(ws as Socket, size);
-            return;
-          }
+          if (size > maxPayloadLength) return this.rejectOversized(ws as Socket, size);
           // uWS reuses `message`'s memory after this callback returns: decode or copy it now.
           (ws as Socket).peer.onMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message), size);
         },
@@ -136,6 +131,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
   }
 
   async listen(port: number, host: string): Promise<number> {
+    warnIfOverFileLimit(this.options.maxConnections, this.options.logger);
     const listening = await listenOn(this.app, host, port);
     this.listenSocket = listening.socket;
     this.serverHost = host;
@@ -174,6 +170,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
   async shutdown(): Promise<void> {
     this.closing = true;
     this.guard?.stop();
+    this.flushWatch.stop();
     if (this.listenSocket) {
       uWS.us_listen_socket_close(this.listenSocket);
       this.listenSocket = null;
@@ -197,7 +194,10 @@ export class UwsAdapter implements Transport, UpgradeHost {
     // uWS answers 1 sent, 0 buffered (drains later), 2 dropped (over its maxBackpressure).
     const status = ws.send(data, isBinary);
     if (status === 1) return 0;
-    if (status === 0 && this.guard !== null) this.guard.sent(ws, ws.getBufferedAmount());
+    if (status === 0) {
+      this.flushWatch.buffered(ws);
+      if (this.guard !== null) this.guard.sent(ws, ws.getBufferedAmount());
+    }
     return (status === 0 ? 1 : 2) as SendStatus;
   }
 
@@ -252,13 +252,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
     if (this.closing) return { status: 503, body: 'server shutting down' };
     const { maxConnections } = this.options;
     if (this.open.size + this.pending.size >= maxConnections) return { status: 503, body: `too many connections (maxConnections ${maxConnections})` };
-    const refusal = checkHandshake(req);
-    if (refusal !== null) return refusal;
-    const origin = req.getHeader('origin');
-    if (!route.origins.allows(origin, req.getHeader('host'))) {
-      return { status: 403, body: `origin ${JSON.stringify(origin.slice(0, 200))} is not allowed (allowedOrigins: ${route.origins.summary})` };
-    }
-    return null;
+    return checkHandshake(req) ?? checkOrigin(route.origins, req);
   }
 
   /**
@@ -269,15 +263,14 @@ export class UwsAdapter implements Transport, UpgradeHost {
   private refuseAtOnce(route: string | null, res: uWS.HttpResponse, refusal: Refusal): void {
     this.events.upgradeRefused(route, refusal.status);
     if (refusal.status !== 404) this.options.logger.warn({ route, status: refusal.status }, `upgrade refused with HTTP ${refusal.status}: ${refusal.body}`);
-    res.writeStatus(statusLine(refusal.status));
-    if (refusal.headers) for (const name of Object.keys(refusal.headers)) res.writeHeader(name, refusal.headers[name]);
-    res.end(refusal.body, true);
+    writeRefusal(res, refusal);
   }
 
   private onClose(ws: Socket, code: number, message: ArrayBuffer): void {
     // After this callback the uWS socket is gone; the peer drops its handle now.
     this.open.delete(ws);
     this.guard?.closed(ws);
+    this.flushWatch.closed(ws);
     const reason = decodeText(message);
     // uWS drops a socket that breaks the protocol (bad UTF-8, bad opcode, a message far over
     // maxPayloadLength) with 1006 and a reason.
