@@ -48,7 +48,7 @@ describe('proapi/client in headless Chromium, as plain ES modules', () => {
   }
 
   function waitForLog(page: Page, entry: string): Promise<unknown> {
-    return page.waitForFunction((e) => (window as unknown as { log?: string[] }).log?.includes(e), entry, { timeout: WAIT_MS });
+    return page.waitForFunction((e) => (globalThis as { log?: string[] }).log?.includes(e), entry, { timeout: WAIT_MS });
   }
 
   it('serves exactly what `tsc -p tsconfig.client.json` builds into dist/browser', () => {
@@ -79,7 +79,7 @@ describe('proapi/client in headless Chromium, as plain ES modules', () => {
     // and uWS's listening socket cannot be bound over it (spec/client covers the same port in Node).
     app = calculatorApp();
     const again = await app.listen(0, '127.0.0.1');
-    await page.evaluate((next) => (location.hash = String(next)), again);
+    await page.evaluate((next) => ((globalThis as unknown as { location: { hash: string } }).location.hash = String(next)), again);
     await waitForLog(page, 'reconnected');
     expect(await page.evaluate('window.add(20, 22)')).toBe(42);
     expect(failures).toEqual([]);
