@@ -1,6 +1,6 @@
 import type { Broker } from './broker/broker';
-import type { ErrorHook } from './connection/answer-error';
 import type { ServedAsyncApiOptions } from './asyncapi/serve-asyncapi';
+import type { ErrorHook } from './connection/error-hook';
 import type { Instrumentation } from './instrumentation/instrumentation';
 import { DEFAULT_LIMITS, type ConnectionLimits } from './limits';
 import { createDefaultLogger, type Logger } from './logger';
