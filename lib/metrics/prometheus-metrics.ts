@@ -1,14 +1,13 @@
-import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AppStats } from '../instrumentation/stats';
+import { DurationHistogram } from './duration-histogram';
 import { NO_ROUTE } from './metric-labels';
 import { MetricsRecorder, type RouteTotals } from './metrics-recorder';
 import { DEFAULT_BUCKETS, type MetricsOptions, type MetricsSnapshot } from './metrics-options';
 
-type HistogramChild = ReturnType<Histogram<'route' | 'type'>['labels']>;
-
 /**
- * The app's Prometheus metrics: a {@link MetricsRecorder} counting on the hot path, and prom-client
- * metrics that read it at each scrape (the handler duration histogram is observed directly).
+ * The app's Prometheus metrics: a {@link MetricsRecorder} counting on the hot path in plain
+ * numbers, and prom-client metrics that read it at each scrape.
  * Rooms and messages the broker did not forward come from `app.stats()`.
  */
 export class PrometheusMetrics {
@@ -22,21 +21,13 @@ export class PrometheusMetrics {
   ) {
     this.registry = options.registry ?? new Registry();
     const prefix = options.prefix ?? 'proapi_';
-    const durations = new Histogram({
-      name: `${prefix}handler_duration_seconds`,
-      help: 'Time from dispatch to the end of each @OnMessage handler (its promise settled), by route and message type.',
-      labelNames: ['route', 'type'] as const,
-      buckets: [...(options.buckets ?? DEFAULT_BUCKETS)],
-      registers: [this.registry],
-    });
-    const children = new Map<string, Map<string, HistogramChild>>();
-    this.recorder = new MetricsRecorder((route, type, seconds) => {
-      let byType = children.get(route);
-      if (byType === undefined) children.set(route, (byType = new Map()));
-      let child = byType.get(type);
-      if (child === undefined) byType.set(type, (child = durations.labels(route, type)));
-      child.observe(seconds);
-    });
+    const durations = new DurationHistogram(
+      `${prefix}handler_duration_seconds`,
+      'Time from dispatch to the end of each @OnMessage handler (its promise settled), by route and message type.',
+      options.buckets ?? DEFAULT_BUCKETS,
+      this.registry,
+    );
+    this.recorder = new MetricsRecorder((route, type, seconds) => durations.observe(route, type, seconds));
     this.registerCounts(prefix);
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
   }

@@ -94,6 +94,10 @@ describe('Prometheus metrics', () => {
     expect(metrics.types.get('proapi_handler_duration_seconds')).toBe('histogram');
     expect(metrics.series('proapi_handler_duration_seconds_count')).toEqual({ 'route=/calc/:room,type=add': 1, 'route=/calc/:room,type=shout': 1 });
     expect(metrics.value('proapi_handler_duration_seconds_bucket', { ...route, type: 'add', le: '+Inf' })).toBe(1);
+    expect(metrics.value('proapi_handler_duration_seconds_bucket', { ...route, type: 'add', le: '10' })).toBe(1);
+    const buckets = metrics.samples.filter((s) => s.name === 'proapi_handler_duration_seconds_bucket' && s.labels.type === 'add');
+    expect(buckets.map((s) => s.value)).toEqual([...buckets.map((s) => s.value)].sort((a, b) => a - b)); // cumulative
+    expect(metrics.value('proapi_handler_duration_seconds_sum', { ...route, type: 'add' })).toBeGreaterThan(0);
     expect(metrics.value('proapi_rooms')).toBe(0);
     expect(metrics.value('proapi_broadcasts_total')).toBe(1);
     expect(metrics.value('proapi_broadcast_bytes_total')).toBe(Buffer.byteLength(shout));
@@ -115,6 +119,10 @@ describe('Prometheus metrics', () => {
     expect(metrics.value('proapi_rooms')).toBe(2);
   });
 
+  it('refuses buckets out of order', () => {
+    expect(() => scriptedApp(() => undefined, { metrics: { buckets: [0.1, 0.01] } })).toThrow(/increasing order, got \[0.1, 0.01\]/);
+  });
+
   it('is off by default: nothing registered, app.metrics() says how to turn it on, GET /metrics is 404', async () => {
     const app = scriptedApp(() => undefined);
     client = await createTestClient(app);
@@ -127,6 +135,8 @@ describe('Prometheus metrics', () => {
     const workerClient = await createTestClient(worker);
     const conn = await workerClient.connect('/calc/x');
     await conn.receiveText();
+    await conn.sendText('{"type":"add","a":1,"b":1}');
+    expect(await conn.receiveText()).toBe('{"type":"add","data":2}');
     const snapshot = await worker.metricsSnapshot();
     const app = scriptedApp(() => undefined, { metrics: { peers: async () => [snapshot, snapshot] } });
     client = await createTestClient(app);
@@ -134,6 +144,7 @@ describe('Prometheus metrics', () => {
     const metrics = parseExposition(await app.metrics());
     expect(metrics.value('proapi_connections_opened_total', { route: '/calc/:room' })).toBe(3);
     expect(metrics.value('proapi_connections', { route: '/calc/:room' })).toBe(3);
+    expect(metrics.value('proapi_handler_duration_seconds_count', { route: '/calc/:room', type: 'add' })).toBe(2);
     await workerClient.close();
   });
 });
