@@ -228,7 +228,7 @@ describe('ChatGateway through proapi/client', () => {
     expect(await heard).toEqual({ type: 'chat', username: 'ann', text: 'hello' });
   });
 
-  it('rejects what ChatMessage refuses with the server\'s validation error', async () => {
+  it('rejects what ChatMessage refuses, with the validation error of the server', async () => {
     const ann = connect('ann');
     const refused = await ann.request('chat', { text: '' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ServerError);
