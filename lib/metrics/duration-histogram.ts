@@ -27,6 +27,8 @@ export class DurationHistogram {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly series = new Map<string, Map<string, Series>>();
+  /** The series of the last observation: a gateway's messages are mostly of one route and few types. */
+  private last: Series | null = null;
 
   constructor(
     readonly name: string,
@@ -42,6 +44,17 @@ export class DurationHistogram {
   }
 
   observe(route: string, type: string, seconds: number): void {
+    const last = this.last;
+    const series = last !== null && last.labels.route === route && last.labels.type === type ? last : this.seriesOf(route, type);
+    const bounds = this.bounds;
+    let bucket = 0;
+    while (bucket < bounds.length && seconds > bounds[bucket]) bucket++;
+    series.counts[bucket]++;
+    series.sum += seconds;
+    series.count++;
+  }
+
+  private seriesOf(route: string, type: string): Series {
     let byType = this.series.get(route);
     if (byType === undefined) this.series.set(route, (byType = new Map()));
     let series = byType.get(type);
@@ -49,12 +62,8 @@ export class DurationHistogram {
       series = { labels: { route, type }, counts: new Float64Array(this.bounds.length + 1), sum: 0, count: 0 };
       byType.set(type, series);
     }
-    const bounds = this.bounds;
-    let bucket = 0;
-    while (bucket < bounds.length && seconds > bounds[bucket]) bucket++;
-    series.counts[bucket]++;
-    series.sum += seconds;
-    series.count++;
+    this.last = series;
+    return series;
   }
 
   /** The metric in prom-client's JSON form: cumulative `_bucket`s with `le`, then `_sum` and `_count`. */
@@ -78,5 +87,6 @@ export class DurationHistogram {
   /** `registry.resetMetrics()`. */
   reset(): void {
     this.series.clear();
+    this.last = null;
   }
 }
