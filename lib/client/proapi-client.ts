@@ -14,14 +14,13 @@ import { Outbox, utf8Bytes } from './outbox.js';
 import { PendingRequests } from './pending-requests.js';
 import { PushStream } from './push-stream.js';
 import { ReconnectingSocket, type ClientStatus, type SocketUser } from './reconnecting-socket.js';
+import { encodeFrame, isReplyShaped, preview } from './wire.js';
 
 /** Options of one request. */
 export interface RequestOptions {
   /** Overrides the client's `requestTimeoutMs` for this request. */
   readonly timeoutMs?: number;
 }
-
-const PREVIEW_CHARACTERS = 80;
 
 /**
  * A WebSocket client for a ProAPI gateway: requests matched to their replies by id, fire-and-forget
@@ -69,7 +68,7 @@ export class ProAPIClient<Api extends ClientApi = AnyApi> implements AsyncIterab
     return new Promise<unknown>((resolve, reject) => {
       if (this.socket.status === 'closed') return reject(this.closedError(`request "${type}"`));
       const id = this.nextId++;
-      const text = this.frame(type, data, id);
+      const text = encodeFrame(this.settings, type, data, id);
       const timeoutMs = options.timeoutMs ?? this.settings.requestTimeoutMs;
       const timer = setTimeout(() => {
         const request = this.pending.take(id);
@@ -98,7 +97,7 @@ export class ProAPIClient<Api extends ClientApi = AnyApi> implements AsyncIterab
    */
   send<K extends MessageType<Api>>(type: K, data: PayloadOf<Api, K>): 'sent' | 'queued' {
     if (this.socket.status === 'closed') throw this.closedError(`send "${type}"`);
-    const text = this.frame(type, data, undefined);
+    const text = encodeFrame(this.settings, type, data, undefined);
     if (this.socket.send(text)) return 'sent';
     const expiresAt = Date.now() + this.settings.sendTimeoutMs;
     const full = this.outbox.add({ text, bytes: utf8Bytes(text), type, requestId: null, expiresAt });
@@ -158,22 +157,17 @@ export class ProAPIClient<Api extends ClientApi = AnyApi> implements AsyncIterab
     });
   }
 
-  /** Closes the connection for good (no reconnect): queued and pending requests reject with `ClientClosedError`. */
+  /**
+   * Closes the connection for good (no reconnect): queued and pending requests reject with
+   * `ClientClosedError`. `code` is 1000 or 3000-4999 and `reason` at most 123 bytes, as browsers
+   * require of a client (anything else throws a RangeError here, in Node too).
+   */
   close(code = 1000, reason = ''): Promise<void> {
+    if (code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
+      throw new RangeError(`close code ${code}: a client may close with 1000 or 3000-4999`);
+    }
+    if (utf8Bytes(reason) > 123) throw new RangeError('close reason: at most 123 bytes of UTF-8');
     return this.socket.close(code, reason);
-  }
-
-  private frame(type: string, data: object, id: number | undefined): string {
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new TypeError(`the data of "${type}" must be an object: its fields are sent next to "${this.settings.discriminator}"`);
-    }
-    const { discriminator, idField } = this.settings;
-    const frame: Record<string, unknown> = { [discriminator]: type };
-    if (id !== undefined) frame[idField] = id;
-    for (const key of Object.keys(data)) {
-      if (key !== discriminator && key !== idField) frame[key] = (data as Record<string, unknown>)[key];
-    }
-    return JSON.stringify(frame);
   }
 
   private flush(): void {
@@ -273,16 +267,4 @@ export class ProAPIClient<Api extends ClientApi = AnyApi> implements AsyncIterab
       this.reporting = false;
     }
   }
-}
-
-/** `{ type, id, data }`: how every reply looks. */
-function isReplyShaped(fields: Record<string, unknown>, discriminator: string, idField: string): boolean {
-  for (const key in fields) {
-    if (key !== discriminator && key !== idField && key !== 'data') return false;
-  }
-  return true;
-}
-
-function preview(text: string): string {
-  return JSON.stringify(text.length > PREVIEW_CHARACTERS ? `${text.slice(0, PREVIEW_CHARACTERS)}...` : text);
 }

@@ -66,6 +66,13 @@ export function calculatorApp(hold?: () => Held): ProAPI {
       throw new WsException('not_allowed', 'you may not', { hint: 'ask nicely' });
     }
 
+    /** Pushes a look-alike of the reply first: same type, the id a fresh client's first request gets, one more field. */
+    @OnMessage('tricky', null)
+    async tricky(@Conn() ws: WebSocketConnection): Promise<string> {
+      await ws.sendJson({ type: 'tricky', id: 1, text: 'a push, not the reply' });
+      return 'the reply';
+    }
+
     @OnMessage('bye', null)
     async bye(@Conn() ws: WebSocketConnection): Promise<void> {
       await ws.close(1000, 'bye');
@@ -89,6 +96,7 @@ export interface CalculatorApi extends ClientApi {
     readonly refuse: { readonly payload: Record<string, unknown>; readonly reply: unknown };
     readonly shout: { readonly payload: { text: string }; readonly reply: unknown };
     readonly bye: { readonly payload: Record<string, unknown>; readonly reply: unknown };
+    readonly tricky: { readonly payload: Record<string, unknown>; readonly reply: string };
   };
-  readonly pushes: { readonly notice: { text: string }; readonly shout: { text: string } };
+  readonly pushes: { readonly notice: { text: string }; readonly shout: { text: string }; readonly tricky: { id: number; text: string } };
 }

@@ -58,6 +58,13 @@ describe('proapi/client against a real server', () => {
     expect(client.status).toBe('open');
   });
 
+  it('does not take a push that carries an id for the reply to that id', async () => {
+    const client = connect();
+    const pushed = new Promise((resolve) => client.on('tricky', resolve));
+    expect(await client.request('tricky', {})).toBe('the reply');
+    expect(await pushed).toEqual({ type: 'tricky', id: 1, text: 'a push, not the reply' });
+  });
+
   it('rejects with the error frame as a ServerError: validation with its issues, unknown_type, a WsException with data', async () => {
     const client = connect();
     const invalid = await client.request('add', { a: 1, b: 'two' as unknown as number }).catch((e: unknown) => e);
@@ -197,6 +204,14 @@ describe('proapi/client against a real server', () => {
     expect(await disconnected).toEqual({ code: 1000, reason: 'bye', willReconnect: false });
     expect((await closed).error).toMatchObject({ code: 'connection_lost', closeCode: 1000, closeReason: 'bye' });
     expect(client.status).toBe('closed');
+  });
+
+  it('refuses close codes and reasons a browser would refuse, before closing anything', async () => {
+    const client = connect();
+    await client.whenConnected();
+    expect(() => client.close(1001)).toThrow('close code 1001: a client may close with 1000 or 3000-4999');
+    expect(() => client.close(4000, 'x'.repeat(124))).toThrow('close reason: at most 123 bytes of UTF-8');
+    expect(client.status).toBe('open');
   });
 
   it('does not reconnect with reconnect: false', async () => {
