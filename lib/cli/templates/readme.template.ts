@@ -1,6 +1,7 @@
+import { ownRange } from '../own-package';
 import type { ProjectTemplateOptions, TemplateFile } from './template-file';
 
-export function readme({ name }: ProjectTemplateOptions): TemplateFile {
+export function readme({ name, proapiSpec }: ProjectTemplateOptions): TemplateFile {
   return {
     path: 'README.md',
     content: `# ${name}
@@ -29,6 +30,28 @@ open a second one with another username, and send \`{"type":"chat","text":"hello
 - \`npx proapi generate gateway <name>\` adds a gateway and its spec (and registers it in \`app.ts\`).
 - \`npx proapi routes\` prints the route table without starting a server.
 - \`npm run build && node dist/main.js\` runs the compiled app.
-`,
+
+## TypeScript
+
+The project uses TypeScript 5 (\`typescript\` is pinned to ${ownRange('typescript')} in package.json).
+TypeScript 7 does not work here yet: ts-node, which \`npm start\` and \`proapi routes\` use, and
+ts-jest, which \`npm test\` uses, need TypeScript 5's compiler API. If \`npm install typescript\`
+gave you 7, go back with \`npm install --save-dev typescript@5\`.
+${vendored(proapiSpec)}`,
   };
+}
+
+/** A section on where ProAPI comes from, when it is a tarball in vendor/ rather than the registry. */
+function vendored(proapiSpec: string): string {
+  if (!proapiSpec.startsWith('file:vendor/')) return '';
+  const file = proapiSpec.slice('file:'.length);
+  return `
+## Where ProAPI comes from
+
+ProAPI is not on the npm registry yet, so this project was given a copy: \`${file}\`, packed from
+the ProAPI checkout that ran \`proapi new\` (package.json: \`"proapi": "${proapiSpec}"\`). Keep it
+with the project. To take a newer ProAPI, run \`npm pack\` in a newer checkout and install that
+tarball (\`npm install ../proapi/proapi-<version>.tgz\`). Once ProAPI is published, switch to the
+registry with \`npm install proapi@<version>\` and delete vendor/.
+`;
 }
