@@ -27,6 +27,22 @@ export {
 } from './lib/middleware/web-socket-middleware';
 export { type Logger, type LogFn, silentLogger } from './lib/logger';
 export type { ConnectionHandler, RouteInfo } from './lib/routing/route';
+export type {
+  AppDescriptor,
+  MessageDescriptor,
+  MiddlewareDescriptor,
+  PushDescriptor,
+  RequestValueDescriptor,
+  RequestValueType,
+  RouteDescriptor,
+  RouteStyle,
+} from './lib/routing/route-descriptor';
+export type {
+  MiddlewareDescription,
+  SecurityDescription,
+  TokenLocation,
+  TokenSource,
+} from './lib/middleware/middleware-description';
 export type { HttpHandler, HttpReply, HttpRequestInfo } from './lib/http-route';
 export { isNativeUws } from './lib/adapter/native-check';
 export * from './decorators';

@@ -15,6 +15,7 @@ export {
   type MiddlewareNext,
   type MessageNext,
 } from './lib/middleware/web-socket-middleware';
+export type { MiddlewareDescription, SecurityDescription, TokenLocation } from './lib/middleware/middleware-description';
 export { UseMiddleware } from './decorators/use-middleware.decorator';
 export {
   AuthMiddleware,

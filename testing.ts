@@ -7,7 +7,7 @@
  * await client.close();
  */
 export { createTestClient, TestClient, type TestClientOptions, type TestableApp } from './lib/testing/test-client';
-export { TestConnection, type ConnectOptions, type WaitOptions } from './lib/testing/test-connection';
+export { TestConnection, type ConnectOptions, type SilenceOptions, type WaitOptions } from './lib/testing/test-connection';
 export {
   TestClientError,
   TestTimeoutError,

@@ -5,13 +5,16 @@ import type { HttpHandler, HttpRoute } from './http-route';
 import type { Logger } from './logger';
 import { warnIfTransformerStorageMissing } from './messages/dto-validator';
 import { composeRoute } from './middleware/compose-middleware';
+import { constructMiddleware } from './middleware/construct-middleware';
 import { assertMiddleware } from './middleware/resolve-middleware';
 import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { compilePath } from './routing/path-pattern';
+import { functionRoute } from './routing/function-route';
 import { scanGateway } from './routing/gateway-scanner';
 import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
-import { buildRouteTable, describeRoute } from './routing/route-table';
+import type { AppDescriptor } from './routing/route-descriptor';
+import { buildRouteTable, describeApp, describeRoute } from './routing/route-table';
 import { checkRoomName } from './rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
 
@@ -115,18 +118,9 @@ export class ProAPI {
     if (typeof handler !== 'function') throw new RouteDefinitionError(`app.websocket('${path}'): handler must be a function`);
     const middlewares = options.middlewares ?? [];
     middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocket('${path}') middlewares[${i}]`));
-    this.registrations.push({
-      kind: 'function',
-      route: {
-        path,
-        compiled,
-        gatewayName: '(function)',
-        handlerName: handler.name || 'anonymous',
-        middlewares: [...middlewares],
-        // userData starts empty for every connection; its type is the handler's to declare.
-        handle: handler as unknown as ConnectionHandler,
-      },
-    });
+    // userData starts empty for every connection; its type is the handler's to declare.
+    const route = functionRoute(path, compiled, handler as unknown as ConnectionHandler, middlewares);
+    this.registrations.push({ kind: 'function', route });
     return this;
   }
 
@@ -142,6 +136,17 @@ export class ProAPI {
   /** The route table: scans every registered gateway (without starting a server). */
   get routes(): readonly RouteInfo[] {
     return this.buildRoutes().map(describeRoute);
+  }
+
+  /**
+   * A frozen description of every WebSocket route: path and parameters, middleware, handlers,
+   * message types with their DTO and reply classes, and declared pushes. Scans the gateways
+   * without starting a server; what API documents and client generators read.
+   * @example
+   * for (const route of app.describe().routes) console.log(route.path, route.messages.map((m) => m.type));
+   */
+  describe(): AppDescriptor {
+    return describeApp(this.buildRoutes());
   }
 
   /** Boots the app: scans gateways, seals the route table, listens. Resolves with the bound port. */
@@ -269,13 +274,13 @@ export class ProAPI {
       const route = registration.kind === 'function' ? registration.route : scanGateway(this.instanceOf(registration.gateway));
       return composeRoute(route, [...this.globalMiddlewares, ...route.middlewares], instantiate, logger);
     });
-    return buildRouteTable(routes);
+    return buildRouteTable(routes, instantiate);
   }
 
   private middlewareInstanceOf(cls: MiddlewareClass): WebSocketMiddleware {
     let instance = this.middlewareInstances.get(cls);
     if (!instance) {
-      instance = this.options.container ? this.options.container.get(cls) : new cls();
+      instance = this.options.container ? this.options.container.get(cls) : constructMiddleware(cls);
       this.middlewareInstances.set(cls, instance);
     }
     return instance;

@@ -1,3 +1,6 @@
+import { routeInfo } from '../routing/describe-route';
+import type { AppDescriptor } from '../routing/route-descriptor';
+
 /** The columns every route has, first; any other field a route reports (middleware, ...) follows. */
 const LEADING = ['path', 'gateway', 'handler'];
 
@@ -14,6 +17,16 @@ export function formatRoutes(routes: readonly object[]): string {
   ];
   const widths = keys.map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** The app's routes as `formatRoutes` rows: one line each, as `app.routes` lists them. */
+export function routeRows(app: AppDescriptor): object[] {
+  return app.routes.map(routeInfo);
+}
+
+/** The descriptor as JSON: the classes it names (DTOs, replies, pushes) appear by name. */
+export function descriptorJson(app: AppDescriptor): string {
+  return JSON.stringify(app, (_key, value: unknown) => (typeof value === 'function' ? value.name || '(anonymous class)' : value), 2);
 }
 
 function formatValue(value: unknown): string {

@@ -1,9 +1,19 @@
 import { RouteDefinitionError } from '../errors';
 import { readOwnRecords } from '../metadata/metadata-store';
 import { MetadataKey, type HandlerRecord, type MessageRecord } from '../metadata/records';
-import { buildResolvers, compileInvoker, methodOf, type HandlerKind, type Invoker } from '../routing/param-resolvers';
+import {
+  buildResolvers,
+  compileInvoker,
+  methodOf,
+  type CompiledParameters,
+  type DeclaredRequestValue,
+  type HandlerKind,
+  type HandlerSignature,
+  type Invoker,
+} from '../routing/param-resolvers';
 import type { CompiledPath } from '../routing/path-pattern';
 import type { ConnectionHandler } from '../routing/route';
+import type { MessageDescriptor } from '../routing/route-descriptor';
 import { DtoValidator, validatesProperty, type DtoClass } from './dto-validator';
 import { MessageDispatcher, type CompiledMessageHandler } from './message-dispatcher';
 import { messageLifecycle } from './message-lifecycle';
@@ -34,16 +44,29 @@ export function collectMessageRecords(prototype: object): MessageRecord[] {
   return result;
 }
 
+/** A compiled message gateway: its connection handler, and what the route descriptor says about it. */
+export interface CompiledMessageGateway {
+  readonly handle: ConnectionHandler;
+  readonly discriminator: string;
+  readonly idField: string;
+  /** Ordered by type. */
+  readonly messages: readonly MessageDescriptor[];
+  /** The `@Param`/`@Query`/`@Header` parameters of every handler, hooks included. */
+  readonly requestValues: readonly DeclaredRequestValue[];
+}
+
 /**
  * Compiles a gateway with `@OnMessage` handlers at boot: every type, DTO and parameter is checked
- * here, so a mistake fails `listen()` rather than a message. Returns the connection handler.
+ * here, so a mistake fails `listen()` rather than a message.
  */
-export function compileMessageGateway(parts: MessageGatewayParts): { handle: ConnectionHandler; handlerName: string } {
+export function compileMessageGateway(parts: MessageGatewayParts): CompiledMessageGateway {
   const { className } = parts;
   const options = resolveMessageOptions(parts.options, className);
   const handlers = new Map<string, CompiledMessageHandler>();
+  const messages: MessageDescriptor[] = [];
+  const requestValues: DeclaredRequestValue[] = [];
   for (const record of parts.messages) {
-    const compiled = compileMessageHandler(parts, record, options);
+    const { handler: compiled, parameters } = compileMessageHandler(parts, record, options);
     const existing = handlers.get(compiled.type);
     if (existing) {
       throw new RouteDefinitionError(
@@ -52,6 +75,8 @@ export function compileMessageGateway(parts: MessageGatewayParts): { handle: Con
       );
     }
     handlers.set(compiled.type, compiled);
+    messages.push({ type: record.type, handler: String(record.propertyKey), dto: record.dto ?? null, reply: record.reply });
+    requestValues.push(...parameters.requestValues);
   }
   if (options.defaultType !== undefined && !handlers.has(options.defaultType)) {
     throw new RouteDefinitionError(
@@ -62,32 +87,24 @@ export function compileMessageGateway(parts: MessageGatewayParts): { handle: Con
   const dispatcher = new MessageDispatcher(handlers, options);
   const onConnect = parts.connect && compileHook(parts, parts.connect, 'connect');
   const onDisconnect = parts.disconnect && compileHook(parts, parts.disconnect, 'disconnect');
+  requestValues.unshift(...(onConnect?.requestValues ?? []));
+  requestValues.push(...(onDisconnect?.requestValues ?? []));
   const connectName = parts.connect ? `${className}.${String(parts.connect.propertyKey)}` : '';
   return {
-    handle: messageLifecycle(dispatcher, onConnect, onDisconnect, connectName, className),
-    handlerName: describeHandlers(parts),
+    handle: messageLifecycle(dispatcher, onConnect?.invoke, onDisconnect?.invoke, connectName, className),
+    discriminator: options.discriminator,
+    idField: options.idField,
+    messages: messages.sort((a, b) => (a.type < b.type ? -1 : 1)),
+    requestValues,
   };
-}
-
-/** Every handler, for the route table: `join (@OnConnect), chat (@OnMessage chat), leave (@OnDisconnect)`. */
-function describeHandlers({ connect, messages, disconnect }: MessageGatewayParts): string {
-  const typesByMethod = new Map<string | symbol, string[]>();
-  for (const { propertyKey, type } of [...messages].sort((a, b) => (a.type < b.type ? -1 : 1))) {
-    typesByMethod.set(propertyKey, [...(typesByMethod.get(propertyKey) ?? []), type]);
-  }
-  return [
-    ...(connect ? [`${String(connect.propertyKey)} (@OnConnect)`] : []),
-    ...[...typesByMethod].map(([method, types]) => `${String(method)} (@OnMessage ${types.join(', ')})`),
-    ...(disconnect ? [`${String(disconnect.propertyKey)} (@OnDisconnect)`] : []),
-  ].join(', ');
 }
 
 function compileMessageHandler(
   parts: MessageGatewayParts,
   record: MessageRecord,
   options: ResolvedMessageOptions,
-): CompiledMessageHandler {
-  const { type, dto, propertyKey } = record;
+): { handler: CompiledMessageHandler; parameters: CompiledParameters } {
+  const { type, dto, reply, propertyKey } = record;
   const name = `${parts.className}.${String(propertyKey)}`;
   if (typeof type !== 'string' || type === '') {
     throw new RouteDefinitionError(
@@ -111,6 +128,9 @@ function compileMessageHandler(
       `${name}: the second argument of @OnMessage('${type}', ...) must be a DTO class or null`,
     );
   }
+  if (reply !== undefined && typeof reply !== 'function') {
+    throw new RouteDefinitionError(`${name}: the reply option of @OnMessage('${type}', ...) must be a class`);
+  }
   let validator: DtoValidator | null = null;
   if (dto !== null) {
     validator = new DtoValidator(dto, options.validation, options.transform);
@@ -124,14 +144,15 @@ function compileMessageHandler(
     refuseEnvelopeProperties(name, dto, options);
   }
   const method = methodOf(parts.instance, propertyKey, '@OnMessage()', name);
-  const resolvers = buildResolvers(parts.instance, propertyKey, method, parts.compiled, name, 'message');
-  return {
+  const parameters = buildResolvers({ ...signatureOf(parts, propertyKey, method, name, 'message'), dto });
+  const handler: CompiledMessageHandler = {
     type,
     name,
     validator,
-    invoke: compileInvoker(parts.instance, method, resolvers),
+    invoke: compileInvoker(parts.instance, method, parameters.resolvers),
     replyHead: `{${JSON.stringify(options.discriminator)}:${JSON.stringify(type)}`,
   };
+  return { handler, parameters };
 }
 
 /**
@@ -153,12 +174,26 @@ function refuseEnvelopeProperties(name: string, dto: DtoClass, options: Resolved
   }
 }
 
-function compileHook(parts: MessageGatewayParts, record: HandlerRecord, kind: HandlerKind): Invoker {
+function compileHook(
+  parts: MessageGatewayParts,
+  record: HandlerRecord,
+  kind: HandlerKind,
+): { invoke: Invoker; requestValues: readonly DeclaredRequestValue[] } {
   const name = `${parts.className}.${String(record.propertyKey)}`;
   const decorator = kind === 'connect' ? '@OnConnect()' : '@OnDisconnect()';
   const method = methodOf(parts.instance, record.propertyKey, decorator, name);
-  const resolvers = buildResolvers(parts.instance, record.propertyKey, method, parts.compiled, name, kind);
-  return compileInvoker(parts.instance, method, resolvers);
+  const { resolvers, requestValues } = buildResolvers(signatureOf(parts, record.propertyKey, method, name, kind));
+  return { invoke: compileInvoker(parts.instance, method, resolvers), requestValues };
+}
+
+function signatureOf(
+  parts: MessageGatewayParts,
+  propertyKey: string | symbol,
+  method: (...args: never[]) => unknown,
+  where: string,
+  kind: HandlerKind,
+): HandlerSignature {
+  return { instance: parts.instance, propertyKey, method, compiled: parts.compiled, where, kind };
 }
 
 function pascal(type: string): string {

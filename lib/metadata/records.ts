@@ -9,6 +9,7 @@ export const MetadataKey = {
   PARAMS: 'proapi:params',
   MESSAGES: 'proapi:messages',
   MIDDLEWARE: 'proapi:middleware',
+  EMITS: 'proapi:emits',
 } as const;
 
 /** The options of `@WebSocket(path, options)`. */
@@ -26,11 +27,18 @@ export interface HandlerRecord {
   readonly propertyKey: string | symbol;
 }
 
-/** Written by `@OnMessage(type, dto)` on the prototype; `dto` is `undefined` when it was left out. */
+/** Written by `@OnMessage(type, dto, { reply })` on the prototype; `dto` is `undefined` when it was left out. */
 export interface MessageRecord {
   readonly propertyKey: string | symbol;
   readonly type: string;
   readonly dto: DtoClass | null | undefined;
+  /** The declared type of the handler's replies, if any. */
+  readonly reply?: DtoClass;
+}
+
+/** Written by `@Emits({ type: Class })` on the class: the messages the gateway pushes unasked. */
+export interface EmitsRecord {
+  readonly pushes: Readonly<Record<string, DtoClass>>;
 }
 
 export type ParamSource = 'conn' | 'param' | 'query' | 'header' | 'message' | 'user';

@@ -1,8 +1,9 @@
 import type { WebSocketConnection } from '../connection/web-socket-connection';
+import type { MiddlewareDescription, TokenSource } from './middleware-description';
 import { MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
 /** Where {@link AuthMiddleware} looks for a bearer token. */
-export type TokenSource = 'header' | 'query' | 'subprotocol';
+export type { TokenSource } from './middleware-description';
 
 /** What refuses a connection when `authenticate` returns it: any falsy value. */
 export type AuthRefusal = null | undefined | false | 0 | '';
@@ -100,6 +101,19 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
     // A client that offered `bearer, <token>` fails the handshake unless one of them is answered.
     if (ws.requestedSubprotocols.includes(BEARER_SUBPROTOCOL)) ws.defaultSubprotocol = BEARER_SUBPROTOCOL;
     return next();
+  }
+
+  /**
+   * How this middleware authenticates, for `app.describe()` and API documents: a bearer token
+   * from the places it looks, in order, and the status of a refusal.
+   * @example
+   * new AuthMiddleware(verify, { tokenSources: ['query'] }).describe();
+   * // { security: { scheme: 'bearer', tokens: [{ in: 'query', name: 'token' }], status: 401 } }
+   */
+  override describe(): MiddlewareDescription {
+    const names: Record<TokenSource, string> = { header: 'authorization', query: this.queryParam, subprotocol: BEARER_SUBPROTOCOL };
+    const tokens = this.sources.map((source) => ({ in: source, name: names[source] }));
+    return { security: { scheme: 'bearer', tokens, status: this.status } };
   }
 
   private findToken(ws: WebSocketConnection): string | undefined {

@@ -1,5 +1,6 @@
 import type { InboundMessage, WebSocketConnection } from '../connection/web-socket-connection';
 import { silentLogger, type Logger } from '../logger';
+import type { MiddlewareDescription } from './middleware-description';
 
 /** The logger a middleware writes to: pino, the app's logger, or any object with these three methods. */
 export type MiddlewareLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -60,6 +61,12 @@ export abstract class WebSocketMiddleware<TUserData extends object = Record<stri
    */
   onMessage?(ws: WebSocketConnection<TUserData>, message: InboundMessage, next: MessageNext): void | Promise<void>;
 
+  /**
+   * Optional: what this middleware tells `app.describe()` about itself, e.g. how it authenticates
+   * (`{ security }`), so API documents can list it.
+   */
+  describe?(): MiddlewareDescription;
+
   /** For subclasses whose options include a logger. */
   protected useLogger(logger: MiddlewareLogger | undefined): void {
     if (!logger) return;
@@ -73,8 +80,11 @@ export abstract class WebSocketMiddleware<TUserData extends object = Record<stri
   }
 }
 
-/** A middleware class with a no-argument constructor; the app builds one instance (through its container if any). */
-export type MiddlewareClass = new () => WebSocketMiddleware<object>;
+/**
+ * A middleware class; the app builds one instance. Its constructor may take arguments when the
+ * app has a container to supply them; without one it must take none.
+ */
+export type MiddlewareClass = new (...args: never[]) => WebSocketMiddleware<object>;
 
 /**
  * What the middleware lists accept: an instance, a class to instantiate, or a function. Each may

@@ -3,9 +3,12 @@ import { compileMessageGateway, collectMessageRecords } from '../messages/messag
 import { readOwnRecord, readOwnRecords } from '../metadata/metadata-store';
 import { MetadataKey, type GatewayRecord, type HandlerRecord, type MiddlewareRecord } from '../metadata/records';
 import type { Middleware } from '../middleware/web-socket-middleware';
-import { buildResolvers, connectionOf, type ArgumentResolver } from './param-resolvers';
-import { compilePath } from './path-pattern';
+import { describeMiddlewares, describeRequestValues, handlerSummary } from './describe-route';
+import { collectEmits } from './gateway-emits';
+import { buildResolvers, connectionOf, type ArgumentResolver, type DeclaredRequestValue } from './param-resolvers';
+import { compilePath, type CompiledPath } from './path-pattern';
 import type { ConnectionHandler, Route } from './route';
+import type { PushDescriptor, RouteDescriptor } from './route-descriptor';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -27,11 +30,13 @@ export function scanGateway(instance: object): Route {
   const connect = atMostOne(handlers, 'connect', cls.name);
   const disconnect = atMostOne(handlers, 'disconnect', cls.name);
   const messages = collectMessageRecords(prototype);
+  const emits = collectEmits(cls, cls.name);
+  const scanned = { path: gateway.path, compiled, gatewayName: cls.name, emits };
   if (messages.length > 0) {
     const perMessage = messages.map((m) => m.propertyKey);
     refuseMiddlewareOn(prototype, cls.name, disconnect ? [...perMessage, disconnect.propertyKey] : perMessage);
     refuseStrayMiddleware(prototype, cls.name, connect?.propertyKey);
-    const { handle, handlerName } = compileMessageGateway({
+    const gatewayParts = compileMessageGateway({
       instance,
       className: cls.name,
       options: gateway.options ?? {},
@@ -41,7 +46,14 @@ export function scanGateway(instance: object): Route {
       messages,
     });
     const middlewares = [...classMiddlewares(cls), ...(connect ? methodMiddlewares(prototype, connect.propertyKey) : [])];
-    return { path: gateway.path, compiled, gatewayName: cls.name, handlerName, middlewares, handle };
+    return buildRoute(scanned, middlewares, gatewayParts.handle, gatewayParts.requestValues, {
+      style: 'messages',
+      connect: connect ? String(connect.propertyKey) : null,
+      disconnect: disconnect ? String(disconnect.propertyKey) : null,
+      discriminator: gatewayParts.discriminator,
+      idField: gatewayParts.idField,
+      messages: gatewayParts.messages,
+    });
   }
   if (disconnect) {
     throw new RouteDefinitionError(
@@ -61,14 +73,57 @@ export function scanGateway(instance: object): Route {
   if (typeof method !== 'function') {
     throw new RouteDefinitionError(`${cls.name}.${handlerName} is decorated with @OnConnect() but is not a method`);
   }
-  const resolvers = buildResolvers(instance, propertyKey, method as Method, compiled, `${cls.name}.${handlerName}`, 'connect');
-  return {
-    path: gateway.path,
+  const { resolvers, requestValues } = buildResolvers({
+    instance,
+    propertyKey,
+    method: method as Method,
     compiled,
-    gatewayName: cls.name,
-    handlerName,
-    middlewares: [...classMiddlewares(cls), ...methodMiddlewares(prototype, propertyKey)],
-    handle: bindHandler(instance, method as Method, resolvers),
+    where: `${cls.name}.${handlerName}`,
+    kind: 'connect',
+  });
+  const middlewares = [...classMiddlewares(cls), ...methodMiddlewares(prototype, propertyKey)];
+  return buildRoute(scanned, middlewares, bindHandler(instance, method as Method, resolvers), requestValues, {
+    style: 'loop',
+    connect: handlerName,
+    disconnect: null,
+    discriminator: null,
+    idField: null,
+    messages: [],
+  });
+}
+
+interface ScannedGateway {
+  readonly path: string;
+  readonly compiled: CompiledPath;
+  readonly gatewayName: string;
+  readonly emits: readonly PushDescriptor[];
+}
+
+type HandlerDescription = Pick<RouteDescriptor, 'style' | 'connect' | 'disconnect' | 'discriminator' | 'idField' | 'messages'>;
+
+function buildRoute(
+  scanned: ScannedGateway,
+  middlewares: readonly Middleware[],
+  handle: ConnectionHandler,
+  requestValues: readonly DeclaredRequestValue[],
+  handlers: HandlerDescription,
+): Route {
+  const { path, compiled, gatewayName, emits } = scanned;
+  return {
+    path,
+    compiled,
+    gatewayName,
+    handlerName: handlerSummary(handlers),
+    middlewares,
+    handle,
+    descriptor: {
+      path,
+      ...describeRequestValues(compiled, requestValues, gatewayName),
+      gateway: gatewayName,
+      ...handlers,
+      middlewares: describeMiddlewares(middlewares),
+      emits,
+    },
   };
 }
 

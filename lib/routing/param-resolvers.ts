@@ -1,8 +1,10 @@
 import type { CloseInfo, WebSocketConnection } from '../connection/web-socket-connection';
 import { RouteDefinitionError } from '../errors';
-import { readOwnRecords } from '../metadata/metadata-store';
+import type { DtoClass } from '../messages/dto-validator';
+import { readOwnRecords, readParamTypes } from '../metadata/metadata-store';
 import { MetadataKey, type ParamRecord } from '../metadata/records';
 import type { CompiledPath } from './path-pattern';
+import { requestValueConverter, requestValueType, type RequestValueConverter, type RequestValueType } from './request-value';
 
 /**
  * Computes one argument of a handler call. `extra` is what the call is about: the validated
@@ -31,34 +33,64 @@ const UNDECORATED_HINT: Record<HandlerKind, string> = {
   disconnect: 'the first receives the close code, the second the reason',
 };
 
-/** One resolver per parameter of `propertyKey`, checked against the route's path. Runs at boot. */
-export function buildResolvers(
-  instance: object,
-  propertyKey: string | symbol,
-  method: (...args: never[]) => unknown,
-  compiled: CompiledPath,
-  where: string,
-  kind: HandlerKind,
-): ArgumentResolver[] {
-  const records = collectParams(Object.getPrototypeOf(instance) as object, propertyKey);
+/** A handler method as the scanner found it; `dto` only for `@OnMessage` handlers. */
+export interface HandlerSignature {
+  readonly instance: object;
+  readonly propertyKey: string | symbol;
+  readonly method: (...args: never[]) => unknown;
+  readonly compiled: CompiledPath;
+  /** `Class.method`, for boot errors. */
+  readonly where: string;
+  readonly kind: HandlerKind;
+  /** The DTO of an `@OnMessage` handler (null: unvalidated), checked against the message parameter's declared type. */
+  readonly dto?: DtoClass | null;
+}
+
+/** A `@Param`, `@Query` or `@Header` parameter of a handler, with the type it is converted to. */
+export interface DeclaredRequestValue {
+  readonly source: 'param' | 'query' | 'header';
+  /** `Class.method` declaring it. */
+  readonly where: string;
+  readonly name: string;
+  readonly type: RequestValueType;
+}
+
+/** How to compute a handler's arguments, and which request values it declares. */
+export interface CompiledParameters {
+  readonly resolvers: readonly ArgumentResolver[];
+  readonly requestValues: readonly DeclaredRequestValue[];
+}
+
+/** One resolver per parameter of the handler, checked against the route's path and the declared types. Runs at boot. */
+export function buildResolvers(signature: HandlerSignature): CompiledParameters {
+  const { instance, propertyKey, method, where, kind } = signature;
+  const prototype = Object.getPrototypeOf(instance) as object;
+  const records = collectParams(prototype, propertyKey);
+  const designTypes = readParamTypes(prototype, propertyKey);
   const arity = Math.max(method.length, ...records.map((r) => r.index + 1), 1);
   const undecorated = UNDECORATED[kind];
   let nextUndecorated = 0;
   const resolvers: ArgumentResolver[] = [];
+  const requestValues: DeclaredRequestValue[] = [];
   for (let index = 0; index < arity; index++) {
     const record = records.find((r) => r.index === index);
+    let resolver: ArgumentResolver;
     if (record) {
-      resolvers.push(resolverFor(record, compiled, where, kind));
+      const declared = declaredRequestValue(record, designTypes[index], where);
+      if (declared) requestValues.push(declared);
+      resolver = resolverFor(record, declared, signature);
     } else if (nextUndecorated < undecorated.length) {
-      resolvers.push(undecorated[nextUndecorated++]);
+      resolver = undecorated[nextUndecorated++];
     } else {
       throw new RouteDefinitionError(
         `parameter ${index} of ${where} has no decorator (${UNDECORATED_HINT[kind]}): ` +
           'use @Conn(), @Message(), @Param(), @Query(), @Header() or @User()',
       );
     }
+    if (resolver === messageOf && signature.dto !== undefined) checkMessageType(designTypes[index], signature.dto, index, where);
+    resolvers.push(resolver);
   }
-  return resolvers;
+  return { resolvers, requestValues };
 }
 
 /** Parameter records of the nearest prototype that declares any for `propertyKey`. */
@@ -70,7 +102,37 @@ function collectParams(prototype: object, propertyKey: string | symbol): ParamRe
   return [];
 }
 
-function resolverFor(record: ParamRecord, compiled: CompiledPath, where: string, kind: HandlerKind): ArgumentResolver {
+const DECORATOR_NAMES = { param: '@Param', query: '@Query', header: '@Header' } as const;
+
+function declaredRequestValue(record: ParamRecord, designType: unknown, where: string): DeclaredRequestValue | null {
+  const { source } = record;
+  if (source !== 'param' && source !== 'query' && source !== 'header') return null;
+  const name = record.name ?? '';
+  const type = requestValueType(designType, where, `${DECORATOR_NAMES[source]}('${name}')`);
+  return { source, where, name, type };
+}
+
+/**
+ * The message parameter receives an instance of the DTO (or, with a null DTO, the parsed
+ * payload): a parameter declared as another class would hold something other than its type says.
+ * Types TypeScript emits as `Object` (interfaces, unions, any, unknown) say nothing to check.
+ */
+function checkMessageType(declared: unknown, dto: DtoClass | null, index: number, where: string): void {
+  if (declared === undefined || declared === Object || typeof declared !== 'function') return;
+  if (dto !== null && (declared === dto || dto.prototype instanceof declared)) return;
+  const declaredName = declared.name || 'an anonymous class';
+  const received = dto === null ? 'the unvalidated payload (a plain object), as @OnMessage(type, null) says' : `a ${dto.name}`;
+  const fix =
+    dto === null
+      ? `pass ${declaredName} to @OnMessage() to validate messages against it, or declare the parameter as an interface or unknown`
+      : `declare it as ${dto.name}, or pass ${declaredName} to @OnMessage()`;
+  throw new RouteDefinitionError(
+    `${where}: the message parameter (parameter ${index}) is declared as ${declaredName}, but it receives ${received}; ${fix}`,
+  );
+}
+
+function resolverFor(record: ParamRecord, declared: DeclaredRequestValue | null, signature: HandlerSignature): ArgumentResolver {
+  const { compiled, where, kind } = signature;
   const name = record.name ?? '';
   switch (record.source) {
     case 'conn':
@@ -82,19 +144,32 @@ function resolverFor(record: ParamRecord, compiled: CompiledPath, where: string,
       return messageOf;
     case 'user':
       return (ws) => (ws.userData as { user?: unknown }).user;
-    case 'param':
+    case 'param': {
       if (!compiled.paramNames.includes(name) && !(name === '*' && compiled.wildcardSegment >= 0)) {
         throw new RouteDefinitionError(
           `${where}: @Param('${name}') is not in path "${compiled.pattern}" ` +
             `(its parameters: ${compiled.paramNames.join(', ') || 'none'})`,
         );
       }
-      return (ws) => ws.params[name];
-    case 'query':
-      return (ws) => ws.queryParams.get(name) ?? undefined;
-    case 'header':
-      return (ws) => ws.headers.get(name);
+      const convert = converterOf(declared, `path parameter "${name}"`);
+      return convert ? (ws) => convert(ws.params[name]) : (ws) => ws.params[name];
+    }
+    case 'query': {
+      const convert = converterOf(declared, `query parameter "${name}"`);
+      return convert
+        ? (ws) => convert(ws.queryParams.get(name) ?? undefined)
+        : (ws) => ws.queryParams.get(name) ?? undefined;
+    }
+    case 'header': {
+      const convert = converterOf(declared, `header "${name}"`);
+      return convert ? (ws) => convert(ws.headers.get(name)) : (ws) => ws.headers.get(name);
+    }
   }
+}
+
+/** Converted once the parameter is declared number or boolean; null leaves the string as it is. */
+function converterOf(declared: DeclaredRequestValue | null, label: string): RequestValueConverter | null {
+  return declared && requestValueConverter(declared.type, declared.name, label);
 }
 
 /** Calls a handler method with its resolved arguments: `(ws, extra) => method(...args)`. */

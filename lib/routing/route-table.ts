@@ -1,9 +1,14 @@
 import { RouteDefinitionError } from '../errors';
-import { middlewareName } from '../middleware/resolve-middleware';
+import type { MiddlewareInstantiator } from '../middleware/resolve-middleware';
+import { describeMiddlewares, freezeDescriptor, routeInfo } from './describe-route';
 import type { Route, RouteInfo } from './route';
+import type { AppDescriptor } from './route-descriptor';
 
-/** The routes of one app, checked for clashes as they are added. */
-export function buildRouteTable(routes: readonly Route[]): readonly Route[] {
+/**
+ * The routes of one app, checked for clashes, frozen. Each route's `middlewares` is by now its
+ * whole chain; its descriptor lists that chain, described through the instances the app built.
+ */
+export function buildRouteTable(routes: readonly Route[], instantiate?: MiddlewareInstantiator): readonly Route[] {
   const byShape = new Map<string, Route>();
   for (const route of routes) {
     const clash = byShape.get(route.compiled.shape);
@@ -15,16 +20,22 @@ export function buildRouteTable(routes: readonly Route[]): readonly Route[] {
     }
     byShape.set(route.compiled.shape, route);
   }
-  return Object.freeze(routes.map((route) => Object.freeze(route)));
+  return Object.freeze(
+    routes.map((route) => {
+      const middlewares = describeMiddlewares(route.middlewares, instantiate);
+      return Object.freeze({ ...route, descriptor: freezeDescriptor({ ...route.descriptor, middlewares }) });
+    }),
+  );
 }
 
+/** The description of every route, for `app.describe()`. */
+export function describeApp(routes: readonly Route[]): AppDescriptor {
+  return Object.freeze({ routes: Object.freeze(routes.map((route) => route.descriptor)) });
+}
+
+/** The one-line summary of a route, for boot logs, `app.routes` and `proapi routes`. */
 export function describeRoute(route: Route): RouteInfo {
-  return {
-    path: route.path,
-    gateway: route.gatewayName,
-    handler: route.handlerName,
-    middlewares: route.middlewares.map(middlewareName),
-  };
+  return routeInfo(route.descriptor);
 }
 
 function describeOwner(route: Route): string {

@@ -1,6 +1,7 @@
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import type { Middleware } from '../middleware/web-socket-middleware';
 import type { CompiledPath } from './path-pattern';
+import type { RouteDescriptor } from './route-descriptor';
 
 /** What runs for each connection on a route: it owns the connection until it settles. */
 export type ConnectionHandler<TUserData extends object = Record<string, unknown>> = (
@@ -19,6 +20,8 @@ export interface Route {
   readonly middlewares: readonly Middleware[];
   /** The handler, wrapped in the middleware chain when there is one. */
   readonly handle: ConnectionHandler;
+  /** What the scanner learned; its middleware list, like {@link middlewares}, is the whole chain once the table is built. */
+  readonly descriptor: RouteDescriptor;
 }
 
 /** The printable part of a route, for boot logs and `proapi routes`. */

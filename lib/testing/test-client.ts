@@ -1,6 +1,6 @@
 import type { ProAPI } from '../app';
 import { TestConnection, type ConnectOptions } from './test-connection';
-import { TestClientError } from './testing.errors';
+import { TestClientError, UpgradeRefusedError } from './testing.errors';
 
 /** The parts of an app the test client uses (structural, so any copy of `proapi` fits). */
 export type TestableApp = Pick<ProAPI, 'port' | 'listening' | 'listen' | 'close'>;
@@ -20,6 +20,13 @@ export interface TestClientOptions {
 
 const DEFAULT_TIMEOUT_MS = 3000;
 
+/** Where a test client connects: its base URL, and the app to stop on `close()` if the client started it. */
+interface Target {
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly ownedApp: TestableApp | null;
+}
+
 /**
  * Talks to an app over real WebSockets on loopback. Made by {@link createTestClient}.
  */
@@ -30,21 +37,23 @@ export class TestClient {
 
   /** @internal */
   constructor(
-    private readonly app: TestableApp,
-    /** Whether this client started the app (and so stops it in `close()`). */
-    readonly ownsApp: boolean,
-    private readonly host: string,
+    private readonly target: Target,
     private readonly timeout: number,
   ) {}
 
+  /** Whether this client started the app (and so stops it in `close()`). */
+  get ownsApp(): boolean {
+    return this.target.ownedApp !== null;
+  }
+
   /** The port the app listens on. */
   get port(): number {
-    return this.app.port;
+    return this.target.port;
   }
 
   /** The WebSocket URL of `path` on the app, e.g. `ws://127.0.0.1:41234/chat/lobby`. */
   url(path: string): string {
-    return `ws://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.app.port}${path}`;
+    return `${this.target.baseUrl}${path}`;
   }
 
   /**
@@ -60,12 +69,32 @@ export class TestClient {
     // Added to `connections` before the caller resumes, so close() closes every connection that opened.
     const opened = TestConnection.open(this.url(path), path, options, this.timeout, abort.signal).then((conn) => {
       this.connections.add(conn);
+      // Forgotten once closed, so a client that opens thousands of connections holds only the open ones.
+      void conn.whenClosed.then(() => this.connections.delete(conn));
       return conn;
     });
     const forget = (): void => void this.openings.delete(opening);
     const opening: Opening = { abort, done: opened.then(forget, forget) };
     this.openings.add(opening);
     return opened;
+  }
+
+  /**
+   * The HTTP status the server answers an upgrade of `path` with: 101 if it accepts (the connection
+   * is then closed at once), else the refusal's status. Use `connect()` and its `UpgradeRefusedError`
+   * to see the refusal's body and headers too.
+   * @example
+   * expect(await client.upgradeStatus('/secure?token=wrong')).toBe(401);
+   * expect(await client.upgradeStatus('/secure', { headers: { authorization: 'Bearer secret' } })).toBe(101);
+   */
+  async upgradeStatus(path: string, options: ConnectOptions = {}): Promise<number> {
+    try {
+      await (await this.connect(path, options)).close();
+      return 101;
+    } catch (error) {
+      if (error instanceof UpgradeRefusedError) return error.status;
+      throw error;
+    }
   }
 
   /**
@@ -83,7 +112,7 @@ export class TestClient {
     await Promise.all(openings.map((opening) => opening.done));
     await Promise.all([...this.connections].map((conn) => conn.close()));
     this.connections.clear();
-    if (this.ownsApp) await this.app.close();
+    await this.target.ownedApp?.close();
   }
 }
 
@@ -91,6 +120,9 @@ export class TestClient {
  * Starts `app` on an ephemeral loopback port (unless it is already listening) and returns a client
  * that talks to it over real WebSockets. `client.close()` closes the connections, and the app if
  * the client started it; an app that was closed cannot listen again, so build one per test.
+ *
+ * Given a URL instead (`ws://host:port`), the client talks to a server that is already running,
+ * e.g. one started in another process, and never stops it.
  * @example
  * import { createTestClient } from 'proapi/testing';
  *
@@ -99,17 +131,30 @@ export class TestClient {
  * conn.sendText('hello');
  * expect(await conn.receiveText()).toBe('Echo: hello');
  * await client.close();
+ *
+ * const running = await createTestClient(`ws://127.0.0.1:${port}`);
  */
-export async function createTestClient(app: TestableApp, options: TestClientOptions = {}): Promise<TestClient> {
-  const host = options.host ?? '127.0.0.1';
+export async function createTestClient(app: TestableApp | string | URL, options: TestClientOptions = {}): Promise<TestClient> {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-  if (app.listening) return new TestClient(app, false, host, timeout);
+  if (typeof app === 'string' || app instanceof URL) return new TestClient(runningServer(app), timeout);
+  const host = options.host ?? '127.0.0.1';
+  const baseUrl = (port: number): string => `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (app.listening) return new TestClient({ baseUrl: baseUrl(app.port), port: app.port, ownedApp: null }, timeout);
   if (app.port !== 0) {
     throw new TestClientError(
       'createTestClient(): this app was closed, e.g. by an earlier test client\'s close(), and an app listens only once; ' +
         'build a new app per test (createApp())',
     );
   }
-  await app.listen(0, host);
-  return new TestClient(app, true, host, timeout);
+  const port = await app.listen(0, host);
+  return new TestClient({ baseUrl: baseUrl(port), port, ownedApp: app }, timeout);
+}
+
+function runningServer(url: string | URL): Target {
+  const parsed = new URL(url);
+  if ((parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') || parsed.pathname !== '/' || parsed.search || parsed.hash) {
+    throw new TypeError(`createTestClient() takes a server's base URL such as "ws://127.0.0.1:8080", got ${JSON.stringify(String(url))}`);
+  }
+  const port = parsed.port ? Number(parsed.port) : parsed.protocol === 'wss:' ? 443 : 80;
+  return { baseUrl: `${parsed.protocol}//${parsed.host}`, port, ownedApp: null };
 }

@@ -1,13 +1,8 @@
 import WebSocket from 'ws';
 import type { CloseInfo } from '../connection/web-socket-connection';
-import {
-  ConnectionClosedError,
-  TestClientError,
-  TestTimeoutError,
-  UnexpectedCloseError,
-  UnexpectedMessageError,
-  UpgradeRefusedError,
-} from './testing.errors';
+import { ReceivedMessages } from './received-messages';
+import { ConnectionClosedError, TestTimeoutError, UnexpectedCloseError } from './testing.errors';
+import { awaitUpgrade } from './upgrade';
 
 export interface WaitOptions {
   /** Milliseconds to wait before rejecting with `TestTimeoutError`. Default: the client's `timeout`. */
@@ -21,20 +16,9 @@ export interface ConnectOptions extends WaitOptions {
   protocols?: readonly string[];
 }
 
-type Expected = 'message' | 'text' | 'json' | 'bytes';
-
-const AWAITED: Record<Expected, string> = {
-  message: 'a message',
-  text: 'a text message',
-  json: 'a JSON message',
-  bytes: 'a binary message',
-};
-
-interface Waiter {
-  readonly expected: Expected;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  timer: NodeJS.Timeout;
+export interface SilenceOptions {
+  /** Milliseconds that must pass without a message. */
+  within: number;
 }
 
 /**
@@ -47,8 +31,7 @@ interface Waiter {
  * await conn.close();
  */
 export class TestConnection {
-  private readonly queue: (string | Buffer)[] = [];
-  private readonly waiters: Waiter[] = [];
+  private readonly received: ReceivedMessages;
   private closeInfo: CloseInfo | null = null;
   private readonly closedPromise: Promise<CloseInfo>;
 
@@ -58,11 +41,13 @@ export class TestConnection {
     readonly path: string,
     private readonly defaultTimeout: number,
   ) {
-    socket.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(isBinary ? data : data.toString('utf8')));
+    this.received = new ReceivedMessages(path);
+    socket.on('message', (data: Buffer, isBinary: boolean) => this.received.push(isBinary ? data : data.toString('utf8')));
     this.closedPromise = new Promise((resolve) => {
       socket.once('close', (code: number, reason: Buffer) => {
-        this.onClose({ code, reason: reason.toString('utf8') });
-        resolve(this.closeInfo!);
+        this.closeInfo = { code, reason: reason.toString('utf8') };
+        this.received.close(this.closeInfo);
+        resolve(this.closeInfo);
       });
     });
     // A reset after the handshake surfaces as a 1006 close; without a listener it would crash the test run.
@@ -70,44 +55,11 @@ export class TestConnection {
   }
 
   /** @internal Opens `url`; use `TestClient.connect()`. Aborting `signal` abandons the upgrade and destroys the socket. */
-  static open(url: string, path: string, options: ConnectOptions, defaultTimeout: number, signal: AbortSignal): Promise<TestConnection> {
+  static async open(url: string, path: string, options: ConnectOptions, defaultTimeout: number, signal: AbortSignal): Promise<TestConnection> {
     const socket = new WebSocket(url, [...(options.protocols ?? [])], { headers: { ...options.headers } });
     const conn = new TestConnection(socket, path, defaultTimeout);
-    const timeout = options.timeout ?? defaultTimeout;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        settle(new TestTimeoutError(`the WebSocket upgrade of ${path}`, timeout));
-      }, timeout);
-      const settle = (error: Error | null): void => {
-        clearTimeout(timer);
-        socket.off('open', onOpen);
-        socket.off('error', onError);
-        signal.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve(conn);
-      };
-      const onOpen = (): void => settle(null);
-      const onError = (error: Error): void =>
-        settle(new Error(`could not open a WebSocket to ${url}: ${error.message}`, { cause: error }));
-      const onAbort = (): void => {
-        socket.terminate();
-        settle(new TestClientError(`client.close() was called while connecting to ${path}, so the connection was abandoned`));
-      };
-      socket.once('open', onOpen);
-      socket.once('error', onError);
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('unexpected-response', (_request, response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.once('end', () => {
-          socket.off('error', onError);
-          settle(new UpgradeRefusedError(path, response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-          // Closes the HTTP socket too (destroying the finished request would leave it open).
-          socket.terminate();
-        });
-      });
-    });
+    await awaitUpgrade(socket, url, path, options.timeout ?? defaultTimeout, signal);
+    return conn;
   }
 
   /** The subprotocol the server accepted, or `''`. */
@@ -128,6 +80,17 @@ export class TestConnection {
   /** The close reason, once the connection has closed. */
   get closeReason(): string | undefined {
     return this.closeInfo?.reason;
+  }
+
+  /**
+   * A copy of the messages that arrived and no `receive*()` took yet, oldest first (`string` for
+   * text frames, `Buffer` for binary ones). Still readable after the connection closed.
+   * @example
+   * await conn.expectClose(1000);
+   * expect(conn.queuedMessages).toEqual(['last words']);
+   */
+  get queuedMessages(): (string | Buffer)[] {
+    return this.received.snapshot();
   }
 
   // ---- sending -------------------------------------------------------------------------
@@ -159,76 +122,54 @@ export class TestConnection {
 
   /** The next message, which must be a text frame (else `UnexpectedMessageError`). */
   receiveText(options?: WaitOptions): Promise<string> {
-    return this.take('text', options) as Promise<string>;
+    return this.received.take('text', options?.timeout ?? this.defaultTimeout) as Promise<string>;
   }
 
   /** The next message, which must be a text frame holding JSON; typed as `T` (not validated). */
   receiveJson<T = unknown>(options?: WaitOptions): Promise<T> {
-    return this.take('json', options) as Promise<T>;
+    return this.received.take('json', options?.timeout ?? this.defaultTimeout) as Promise<T>;
   }
 
   /** The next message, which must be a binary frame. */
   receiveBytes(options?: WaitOptions): Promise<Buffer> {
-    return this.take('bytes', options) as Promise<Buffer>;
+    return this.received.take('bytes', options?.timeout ?? this.defaultTimeout) as Promise<Buffer>;
   }
 
   /** The next message of either kind: `string` for text frames, `Buffer` for binary ones. */
   receive(options?: WaitOptions): Promise<string | Buffer> {
-    return this.take('message', options) as Promise<string | Buffer>;
+    return this.received.take('message', options?.timeout ?? this.defaultTimeout) as Promise<string | Buffer>;
   }
 
-  private take(expected: Expected, options: WaitOptions | undefined): Promise<unknown> {
-    if (this.queue.length > 0) {
-      try {
-        return Promise.resolve(this.convert(expected, this.queue.shift()!));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (this.closeInfo) return Promise.reject(this.closedWhileWaiting(expected));
-    const timeout = options?.timeout ?? this.defaultTimeout;
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        expected,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
-          reject(new TestTimeoutError(`${AWAITED[expected]} on ${this.path}`, timeout));
-        }, timeout),
-      };
-      this.waiters.push(waiter);
-    });
+  /**
+   * Resolves if no message arrives within `within` ms. Rejects with `UnexpectedMessageError`, naming
+   * the message, as soon as one is queued or arrives; that message stays queued. Prefer a round trip
+   * that proves nothing came (send a ping, receive its answer) where the server offers one: this
+   * waits out the whole window.
+   * @example
+   * conn.sendJson({ type: 'typing' }); // the server relays it to the others only
+   * await conn.expectNoMessage({ within: 100 });
+   */
+  expectNoMessage(options: SilenceOptions): Promise<void> {
+    return this.received.expectNone(options.within);
   }
 
-  private onMessage(message: string | Buffer): void {
-    const waiter = this.waiters.shift();
-    if (!waiter) {
-      this.queue.push(message);
-      return;
-    }
-    clearTimeout(waiter.timer);
-    try {
-      waiter.resolve(this.convert(waiter.expected, message));
-    } catch (error) {
-      waiter.reject(error);
-    }
+  // ---- flow control --------------------------------------------------------------------
+
+  /**
+   * Stops reading from the TCP socket, as a slow client would: the kernel buffers fill up and the
+   * server sees backpressure. `resumeReading()` reads again; what arrived meanwhile is delivered then.
+   * @example
+   * conn.pauseReading();
+   * await floodFromServer(); // the server's conn.bufferedAmount grows
+   * conn.resumeReading();
+   */
+  pauseReading(): void {
+    this.socket.pause();
   }
 
-  private convert(expected: Expected, message: string | Buffer): unknown {
-    const awaited = `${AWAITED[expected]} on ${this.path}`;
-    if (expected === 'message') return message;
-    if (expected === 'bytes') {
-      if (typeof message === 'string') throw new UnexpectedMessageError(awaited, message);
-      return message;
-    }
-    if (typeof message !== 'string') throw new UnexpectedMessageError(awaited, message);
-    if (expected === 'text') return message;
-    try {
-      return JSON.parse(message) as unknown;
-    } catch (error) {
-      throw new UnexpectedMessageError(awaited, message, ` (not valid JSON: ${(error as Error).message})`);
-    }
+  /** Reads from the TCP socket again after `pauseReading()`. */
+  resumeReading(): void {
+    this.socket.resume();
   }
 
   // ---- closing -------------------------------------------------------------------------
@@ -247,17 +188,37 @@ export class TestConnection {
 
   /**
    * Closes the connection from the client side and waits for the closing handshake; a server that
-   * does not answer in time gets its socket destroyed (the close code is then 1006).
+   * does not answer in time gets its socket destroyed (the close code is then 1006). `code: null`
+   * sends a close frame without a status code, as a browser's `ws.close()` does (the server sees 1005).
+   * @example
+   * await conn.close(4000, 'done');
+   * await conn.close(null); // no status code
    */
-  async close(code = 1000, reason = '', options?: WaitOptions): Promise<CloseInfo> {
+  async close(code: number | null = 1000, reason = '', options?: WaitOptions): Promise<CloseInfo> {
+    if (code === null && reason !== '') throw new TypeError('close(null, reason): a close frame without a status code cannot carry a reason');
     if (this.closeInfo) return this.closeInfo;
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, reason);
+    if (this.socket.readyState === WebSocket.OPEN) {
+      if (code === null) this.socket.close();
+      else this.socket.close(code, reason);
+    }
     try {
       return await this.waitForClose(`the closing handshake of ${this.path}`, options?.timeout);
     } catch {
       this.socket.terminate();
       return this.closedPromise;
     }
+  }
+
+  /**
+   * Destroys the TCP socket without a closing handshake, as a client that lost its network would;
+   * resolves once the socket is gone (close code 1006, unless the connection had already closed).
+   * @example
+   * await conn.terminate();
+   * expect(await serverSawClose).toMatchObject({ code: 1006 });
+   */
+  terminate(): Promise<CloseInfo> {
+    this.socket.terminate();
+    return this.closedPromise;
   }
 
   private waitForClose(awaited: string, timeout = this.defaultTimeout): Promise<CloseInfo> {
@@ -270,16 +231,8 @@ export class TestConnection {
     ]);
   }
 
-  private onClose(info: CloseInfo): void {
-    this.closeInfo = info;
-    for (const waiter of this.waiters.splice(0)) {
-      clearTimeout(waiter.timer);
-      waiter.reject(this.closedWhileWaiting(waiter.expected));
-    }
-  }
-
-  private closedWhileWaiting(expected: Expected): ConnectionClosedError {
-    const { code, reason } = this.closeInfo!;
-    return new ConnectionClosedError(this.path, code, reason, `while waiting for ${AWAITED[expected]}`);
+  /** @internal Resolves when the connection has closed, however it closed; for `TestClient`'s bookkeeping. */
+  get whenClosed(): Promise<CloseInfo> {
+    return this.closedPromise;
   }
 }

@@ -18,8 +18,9 @@ export class TestTimeoutError extends TestClientError {
 
 /**
  * The server answered the upgrade request with an HTTP status instead of `101 Switching Protocols`.
+ * `headers` are the response headers, names in lower case.
  * @example
- * await expect(client.connect('/secure')).rejects.toMatchObject({ status: 401 });
+ * await expect(client.connect('/secure')).rejects.toMatchObject({ status: 401, headers: { 'www-authenticate': 'Bearer' } });
  */
 export class UpgradeRefusedError extends TestClientError {
   override name = 'UpgradeRefusedError';
@@ -27,6 +28,7 @@ export class UpgradeRefusedError extends TestClientError {
     readonly path: string,
     readonly status: number,
     readonly body: string,
+    readonly headers: Readonly<Record<string, string | string[] | undefined>> = {},
   ) {
     super(`the server refused the WebSocket upgrade of ${path} with HTTP ${status}${body ? `: ${quote(body)}` : ''}`);
   }

@@ -248,7 +248,7 @@ describe('proapi CLI', () => {
   describe('routes', () => {
     const fixture = path.join(__dirname, 'fixtures/routes.app.ts');
 
-    it("prints the app's route table without starting it", async () => {
+    it("prints the app's route table, or with --json its description, without starting it", async () => {
       const run = await proapi(work, 'routes', '--entry', fixture);
       expect(run).toMatchObject({ code: 0, stderr: '' });
       expect(run.stdout.split('\n')).toEqual([
@@ -258,10 +258,21 @@ describe('proapi CLI', () => {
         '',
       ]);
       const json = await proapi(work, 'routes', '--entry', fixture, '--json');
-      expect(JSON.parse(json.stdout)).toEqual([
-        { path: '/chat/:room', gateway: 'ChatGateway', handler: 'connect', middlewares: ['requestId', 'RequireToken'] },
-        { path: '/echo', gateway: '(function)', handler: 'echo', middlewares: ['requestId'] },
-      ]);
+      const none = { wildcard: false, query: [], headers: [], disconnect: null, discriminator: null, idField: null, messages: [], emits: [] };
+      expect(JSON.parse(json.stdout)).toEqual({
+        routes: [
+          {
+            ...none,
+            path: '/chat/:room',
+            params: [{ name: 'room', type: 'string' }],
+            gateway: 'ChatGateway',
+            style: 'loop',
+            connect: 'connect',
+            middlewares: [{ name: 'requestId' }, { name: 'RequireToken' }],
+          },
+          { ...none, path: '/echo', params: [], gateway: null, style: 'function', connect: 'echo', middlewares: [{ name: 'requestId' }] },
+        ],
+      });
     });
 
     it('says where it looked for the app', async () => {

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect, withTimeout } from '../helpers/client';
+import { createTestClient } from '../../testing';
+import { withTimeout } from '../helpers/async';
 import { freePort } from '../helpers/process';
 
 /**
@@ -138,12 +139,13 @@ describe('a project made by `proapi new`', () => {
     const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
     try {
       await withTimeout(listening, MINUTE, `"listening on ws://127.0.0.1:${port}" from npm start`);
-      const socket = await connect(`ws://127.0.0.1:${port}/chat/lobby?username=ann`);
-      socket.send(JSON.stringify({ type: 'chat', text: 'hello' }));
-      expect(await socket.nextJson()).toEqual({ type: 'chat', username: 'ann', text: 'hello' });
+      const client = await createTestClient(`ws://127.0.0.1:${port}`);
+      const socket = await client.connect('/chat/lobby?username=ann');
+      socket.sendJson({ type: 'chat', text: 'hello' });
+      expect(await socket.receiveJson()).toEqual({ type: 'chat', username: 'ann', text: 'hello' });
 
       process.kill(-child.pid!, 'SIGINT');
-      expect(await socket.waitClose()).toEqual({ code: 1001, reason: 'server shutting down' });
+      expect(await socket.expectClose()).toEqual({ code: 1001, reason: 'server shutting down' });
       // The app exits 0; npm's `sh -c` then re-raises the SIGINT it got too, as shells do.
       expect(['0', '130', 'SIGINT']).toContain(await withTimeout(exited, 10_000, 'npm start to exit after SIGINT'));
       expect(output).not.toMatch(/error/i);

@@ -1,9 +1,11 @@
 import { ProAPI, silentLogger, type ProAPIOptions } from '../../index';
+import { createTestClient, type TestClient } from '../../testing';
 
 export interface StartedApp {
   app: ProAPI;
   port: number;
-  url(path: string): string;
+  /** A `proapi/testing` client of the running app; `app.close()` still stops the app. */
+  client: TestClient;
 }
 
 /** Starts a real app on an ephemeral loopback port; pass `configure` to add routes before listen. */
@@ -11,5 +13,7 @@ export async function startApp(options: ProAPIOptions = {}, configure?: (app: Pr
   const app = new ProAPI({ logger: silentLogger, ...options });
   configure?.(app);
   const port = await app.listen(0, '127.0.0.1');
-  return { app, port, url: (path) => `ws://127.0.0.1:${port}${path}` };
+  // Waits as long as the specs always have: several sessions may share the machine's two cores.
+  const client = await createTestClient(app, { timeout: 5000 });
+  return { app, port, client };
 }

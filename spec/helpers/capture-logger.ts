@@ -1,5 +1,5 @@
 import type { Logger } from '../../index';
-import { withTimeout } from './client';
+import { withTimeout } from './async';
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

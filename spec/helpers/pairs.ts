@@ -1,10 +1,14 @@
 import type { ProAPI, ProAPIOptions, WebSocketConnection } from '../../index';
+import type { TestConnection } from '../../testing';
 import { startApp, type StartedApp } from './app';
-import { connect, deferred, withTimeout, type Received, type TestSocket } from './client';
+import { deferred, withTimeout } from './async';
+
+/** A message as the client got it: `string` for a text frame, `Buffer` for a binary one. */
+export type Received = string | Buffer;
 
 /** A real client and the server-side connection it talks to. */
 export interface Pair {
-  client: TestSocket;
+  client: TestConnection;
   conn: WebSocketConnection;
 }
 
@@ -35,7 +39,7 @@ export async function startPairServer(options: ProAPIOptions = {}, configure?: (
     const accepted = deferred<WebSocketConnection>();
     waiting.set(id, accepted.resolve);
     try {
-      const client = await connect(server.url(`/pair?id=${id}`));
+      const client = await server.client.connect(`/pair?id=${id}`);
       const conn = await withTimeout(accepted.promise, 5000, `the server side of client ${id}`);
       return { client, conn };
     } finally {
@@ -67,17 +71,17 @@ export async function receivedSinceLastFence(pairs: readonly Pair[]): Promise<Re
   return Promise.all(pairs.map(({ client }) => untilFence(client)));
 }
 
-async function untilFence(client: TestSocket): Promise<Received[]> {
+async function untilFence(client: TestConnection): Promise<Received[]> {
   const received: Received[] = [];
   for (;;) {
-    const message = await client.next();
-    if (!message.isBinary && message.data === FENCE) return received;
+    const message = await client.receive();
+    if (message === FENCE) return received;
     received.push(message);
   }
 }
 
 /** Cuts the client's TCP connection without a closing handshake and waits for the server to notice. */
 export async function disconnectAbruptly({ client, conn }: Pair): Promise<void> {
-  client.socket.terminate();
+  await client.terminate();
   await withTimeout(conn.waitForClose(), 5000, 'the server to see the abrupt disconnect');
 }

@@ -1,6 +1,6 @@
 import { ProAPI } from '../../index';
+import { createTestClient } from '../../testing';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect } from '../helpers/client';
 
 describe('app.run()', () => {
   it('with fast: true says fast mode is not available yet, and serves on one core', async () => {
@@ -15,8 +15,10 @@ describe('app.run()', () => {
       const port = await app.run({ port: 0, host: '127.0.0.1', fast: true });
       expect(log).toHaveBeenCalledWith(`listening on ws://127.0.0.1:${port}`);
       expect(logger.entries.some((e) => e.level === 'warn' && /fast mode .* not available yet/.test(e.message))).toBe(true);
-      const client = await connect(`ws://127.0.0.1:${port}/ws`);
-      expect(await client.nextText()).toBe('up');
+      const client = await createTestClient(app);
+      expect(client.port).toBe(port);
+      const conn = await client.connect('/ws');
+      expect(await conn.receiveText()).toBe('up');
       expect(process.listenerCount('SIGTERM')).toBeGreaterThan(0);
     } finally {
       log.mockRestore();

@@ -1,6 +1,6 @@
 import { WebSocketDisconnect, type InboundMessage } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect, deferred, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 
 interface Outcome {
   seen: InboundMessage[];
@@ -42,10 +42,10 @@ describe('for await over a connection', () => {
 
   it('rejects with WebSocketDisconnect when the client closes with a non-normal code while it waits', async () => {
     const ended = nextOutcome();
-    const client = await connect(server.url('/iterate'));
-    client.send('ack me');
-    expect(await client.nextText()).toBe('acked');
-    client.close(4001, 'bye');
+    const client = await server.client.connect('/iterate');
+    client.sendText('ack me');
+    expect(await client.receiveText()).toBe('acked');
+    await client.close(4001, 'bye');
     const { seen, error } = await ended;
     expect(seen).toEqual(['ack me']);
     expect(error).toBeInstanceOf(WebSocketDisconnect);
@@ -54,10 +54,10 @@ describe('for await over a connection', () => {
 
   it('yields the queued messages first, then rejects for a non-normal close that came meanwhile', async () => {
     const ended = nextOutcome();
-    const client = await connect(server.url('/iterate'));
-    client.send('pause');
-    client.send('two');
-    client.close(4002);
+    const client = await server.client.connect('/iterate');
+    client.sendText('pause');
+    client.sendText('two');
+    await client.close(4002);
     const { seen, error } = await ended;
     expect(seen).toEqual(['pause', 'two']);
     expect((error as WebSocketDisconnect).code).toBe(4002);
@@ -65,9 +65,9 @@ describe('for await over a connection', () => {
 
   it('ends without error on a normal close that came while the handler was busy', async () => {
     const ended = nextOutcome();
-    const client = await connect(server.url('/iterate'));
-    client.send('pause');
-    client.close(1000);
+    const client = await server.client.connect('/iterate');
+    client.sendText('pause');
+    await client.close(1000);
     expect(await ended).toEqual({ seen: ['pause'], error: null });
   });
 });

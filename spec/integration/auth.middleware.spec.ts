@@ -1,8 +1,7 @@
-import WebSocket from 'ws';
 import type { WebSocketConnection } from '../../index';
 import { AuthMiddleware } from '../../middleware';
+import { UpgradeRefusedError, type TestClient } from '../../testing';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect, UpgradeRefused, upgradeStatus, withTimeout } from '../helpers/client';
 import { captureLogger } from '../helpers/capture-logger';
 
 type User = { username: string };
@@ -49,29 +48,29 @@ describe('AuthMiddleware over a real server', () => {
   beforeEach(() => (handlerRuns = 0));
 
   it("runs the spec's example: ?token=secret puts the user in userData.user before the handler", async () => {
-    const client = await connect(server.url('/secure?token=secret'));
-    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+    const client = await server.client.connect('/secure?token=secret');
+    expect(await client.receiveJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
     expect(handlerRuns).toBe(1);
   });
 
   it('answers HTTP 401 before any upgrade when authenticate returns nothing; the handler never runs', async () => {
-    await expect(connect(server.url('/secure?token=wrong'))).rejects.toEqual(new UpgradeRefused(401, 'authentication required'));
-    expect(await upgradeStatus(server.url('/token'))).toBe(401);
+    await expect(server.client.connect('/secure?token=wrong')).rejects.toMatchObject({ status: 401, body: 'authentication required' });
+    expect(await server.client.upgradeStatus('/token')).toBe(401);
     expect(handlerRuns).toBe(0);
   });
 
   it('refuses with 401 when authenticate returns any falsy value, not only null/undefined', async () => {
     for (const kind of ['false', 'empty', 'zero']) {
-      await expect(connect(server.url(`/falsy?kind=${kind}`))).rejects.toEqual(new UpgradeRefused(401, 'authentication required'));
+      await expect(server.client.connect(`/falsy?kind=${kind}`)).rejects.toMatchObject({ status: 401, body: 'authentication required' });
     }
     expect(handlerRuns).toBe(0);
-    const client = await connect(server.url('/falsy?kind=user'));
-    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+    const client = await server.client.connect('/falsy?kind=user');
+    expect(await client.receiveJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
   });
 
   it('sends WWW-Authenticate: Bearer with a 401, and not with another status', async () => {
-    expect(await refusal(server.url('/token'))).toEqual({ status: 401, challenge: 'Bearer' });
-    expect(await refusal(server.url('/header-only'))).toEqual({ status: 403, challenge: undefined });
+    expect(await refusal(server.client, '/token')).toEqual({ status: 401, challenge: 'Bearer' });
+    expect(await refusal(server.client, '/header-only')).toEqual({ status: 403, challenge: undefined });
   });
 
   it('rejects a status that is not an HTTP error status when constructed', () => {
@@ -81,39 +80,37 @@ describe('AuthMiddleware over a real server', () => {
   });
 
   it('reads the token from Authorization: Bearer', async () => {
-    const client = await connect(server.url('/token'), { headers: { Authorization: 'Bearer secret' } });
-    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
-    expect(await upgradeStatus(server.url('/token'), { headers: { Authorization: 'Bearer nope' } })).toBe(401);
+    const client = await server.client.connect('/token', { headers: { Authorization: 'Bearer secret' } });
+    expect(await client.receiveJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+    expect(await server.client.upgradeStatus('/token', { headers: { Authorization: 'Bearer nope' } })).toBe(401);
     // The header wins over the subprotocols, and the offered 'bearer' is still answered.
-    const both = await connect(server.url('/token'), {
+    const both = await server.client.connect('/token', {
       headers: { Authorization: 'Bearer secret' },
       protocols: ['bearer', 'not-checked'],
     });
-    expect(both.socket.protocol).toBe('bearer');
+    expect(both.protocol).toBe('bearer');
   });
 
   it('reads the token from the token query parameter', async () => {
-    const client = await connect(server.url('/token?token=secret'));
-    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
+    const client = await server.client.connect('/token?token=secret');
+    expect(await client.receiveJson()).toEqual({ message: 'Welcome, admin!', subprotocol: '' });
   });
 
   it("reads the token from Sec-WebSocket-Protocol ['bearer', token] and answers 'bearer'", async () => {
-    const client = await connect(server.url('/token'), { protocols: ['bearer', 'secret'] });
-    expect(client.socket.protocol).toBe('bearer');
-    expect(await client.nextJson()).toEqual({ message: 'Welcome, admin!', subprotocol: 'bearer' });
-    await expect(connect(server.url('/token'), { protocols: ['bearer', 'wrong'] })).rejects.toEqual(
-      new UpgradeRefused(401, 'authentication required'),
-    );
+    const client = await server.client.connect('/token', { protocols: ['bearer', 'secret'] });
+    expect(client.protocol).toBe('bearer');
+    expect(await client.receiveJson()).toEqual({ message: 'Welcome, admin!', subprotocol: 'bearer' });
+    await expect(server.client.connect('/token', { protocols: ['bearer', 'wrong'] })).rejects.toMatchObject({ status: 401, body: 'authentication required' });
   });
 
   it('honours tokenSources and status options', async () => {
-    expect(await upgradeStatus(server.url('/header-only?token=carol'))).toBe(403);
-    const client = await connect(server.url('/header-only'), { headers: { Authorization: 'bearer carol' } });
-    expect(await client.nextJson()).toEqual({ message: 'Welcome, carol!', subprotocol: '' });
+    expect(await server.client.upgradeStatus('/header-only?token=carol')).toBe(403);
+    const client = await server.client.connect('/header-only', { headers: { Authorization: 'bearer carol' } });
+    expect(await client.receiveJson()).toEqual({ message: 'Welcome, carol!', subprotocol: '' });
   });
 
   it('answers HTTP 500 and logs when authenticate throws', async () => {
-    await expect(connect(server.url('/broken'))).rejects.toEqual(new UpgradeRefused(500, 'authentication failed'));
+    await expect(server.client.connect('/broken')).rejects.toMatchObject({ status: 500, body: 'authentication failed' });
     const line = await logs.waitFor((e) => e.message.startsWith('authenticate() threw'), 'the error log line');
     expect(line.level).toBe('error');
     expect((line.fields.err as Error).message).toBe('user database is down');
@@ -122,18 +119,11 @@ describe('AuthMiddleware over a real server', () => {
 });
 
 /** The status and WWW-Authenticate header of a refused upgrade. */
-function refusal(url: string): Promise<{ status: number; challenge: string | undefined }> {
-  const socket = new WebSocket(url);
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      socket.on('unexpected-response', (req, res) => {
-        req.socket?.destroy();
-        resolve({ status: res.statusCode ?? 0, challenge: res.headers['www-authenticate'] });
-      });
-      socket.on('open', () => reject(new Error(`${url} was accepted`)));
-      socket.on('error', () => undefined);
-    }),
-    5000,
-    `the refusal of ${url}`,
+async function refusal(client: TestClient, path: string): Promise<{ status: number; challenge: string | string[] | undefined }> {
+  const error = await client.connect(path).then(
+    () => new Error(`${path} was accepted`),
+    (refused: unknown) => refused,
   );
+  if (!(error instanceof UpgradeRefusedError)) throw error;
+  return { status: error.status, challenge: error.headers['www-authenticate'] };
 }

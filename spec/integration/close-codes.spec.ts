@@ -7,7 +7,7 @@ import {
 } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 
 describe('close codes after accept', () => {
   const logger = captureLogger();
@@ -73,59 +73,59 @@ describe('close codes after accept', () => {
   afterAll(() => server.app.close());
 
   it('1003 when a binary frame arrives where text was expected; others unaffected', async () => {
-    const bystander = await connect(server.url('/text'));
-    const client = await connect(server.url('/text'));
-    client.send(Buffer.from([1, 2, 3]));
-    expect(await client.waitClose()).toEqual({ code: 1003, reason: new WebSocketMessageTypeError('text', 'binary').message });
-    bystander.send('still here');
-    expect(await bystander.nextText()).toBe('still here');
-    bystander.close();
+    const bystander = await server.client.connect('/text');
+    const client = await server.client.connect('/text');
+    client.sendBytes(Buffer.from([1, 2, 3]));
+    expect(await client.expectClose()).toEqual({ code: 1003, reason: new WebSocketMessageTypeError('text', 'binary').message });
+    bystander.sendText('still here');
+    expect(await bystander.receiveText()).toBe('still here');
+    await bystander.close();
   });
 
   it('a wrong kind is a typed error the handler can catch', async () => {
-    const client = await connect(server.url('/bytes'));
-    client.send('text, not bytes');
+    const client = await server.client.connect('/bytes');
+    client.sendText('text, not bytes');
     expect(await withTimeout(caught.promise, 5000, 'the handler to catch the wrong-kind error')).toBe('WebSocketMessageTypeError');
-    client.send(Buffer.from([9]));
-    expect([...((await client.next()).data as Buffer)]).toEqual([9]);
-    client.close();
+    client.sendBytes(Buffer.from([9]));
+    expect([...(await client.receiveBytes())]).toEqual([9]);
+    await client.close();
   });
 
   it('1007 on invalid JSON', async () => {
-    const client = await connect(server.url('/json'));
-    client.send('{"ok":true}');
-    expect(await client.nextJson()).toEqual({ ok: true });
-    client.send('{not json');
-    const closed = await client.waitClose();
+    const client = await server.client.connect('/json');
+    client.sendText('{"ok":true}');
+    expect(await client.receiveJson()).toEqual({ ok: true });
+    client.sendText('{not json');
+    const closed = await client.expectClose();
     expect(closed.code).toBe(1007);
     expect(closed.reason).toMatch(/^message is not valid JSON/);
     expect(new WebSocketJsonError('x').closeCode).toBe(1007);
   });
 
   it('1008 when the inbound queue overflows, with a log line', async () => {
-    const client = await connect(server.url('/idle'));
-    for (let i = 0; i < 5; i++) client.send(`m${i}`);
-    expect(await client.waitClose()).toEqual({ code: 1008, reason: 'message queue overflow' });
+    const client = await server.client.connect('/idle');
+    for (let i = 0; i < 5; i++) client.sendText(`m${i}`);
+    expect(await client.expectClose()).toEqual({ code: 1008, reason: 'message queue overflow' });
     expect(logger.entries.some((e) => e.level === 'warn' && /queue overflow/.test(e.message))).toBe(true);
   });
 
   it('1009 when a message is over maxPayloadLength', async () => {
-    const client = await connect(server.url('/text'));
-    client.send('x'.repeat(1500));
-    expect(await client.waitClose()).toEqual({ code: 1009, reason: 'message too big' });
+    const client = await server.client.connect('/text');
+    client.sendText('x'.repeat(1500));
+    expect(await client.expectClose()).toEqual({ code: 1009, reason: 'message too big' });
   });
 
   it('1011 when the handler throws after accept, with the stack logged', async () => {
-    const client = await connect(server.url('/crash'));
-    client.send('go');
-    expect(await client.waitClose()).toEqual({ code: 1011, reason: 'internal error' });
+    const client = await server.client.connect('/crash');
+    client.sendText('go');
+    expect(await client.expectClose()).toEqual({ code: 1011, reason: 'internal error' });
     const entry = logger.entries.find((e) => e.level === 'error' && (e.fields.err as Error)?.message === 'handler bug');
     expect((entry?.fields.err as Error).stack).toContain('close-codes.spec');
   });
 
   it("a peer's close rejects a pending receive with WebSocketDisconnect carrying code and reason", async () => {
-    const client = await connect(server.url('/peer-close'));
-    client.close(4001, 'leaving now');
+    const client = await server.client.connect('/peer-close');
+    await client.close(4001, 'leaving now');
     const error = await withTimeout(disconnect.promise, 5000, 'the pending receive to reject');
     expect(error).toBeInstanceOf(WebSocketDisconnect);
     expect([error.code, error.reason]).toEqual([4001, 'leaving now']);
@@ -135,19 +135,19 @@ describe('close codes after accept', () => {
   });
 
   it('for await ends cleanly on a normal close, after the queued messages', async () => {
-    const client = await connect(server.url('/iterate'));
-    client.send('a');
-    client.send(Buffer.from('b'));
-    client.close(1000);
+    const client = await server.client.connect('/iterate');
+    client.sendText('a');
+    client.sendBytes(Buffer.from('b'));
+    await client.close(1000);
     const seen = await withTimeout(iterated.promise, 5000, 'the for-await loop to end');
     expect(seen).toEqual(['a', Buffer.from('b')]);
   });
 
   it('a receive timeout rejects with ReceiveTimeoutError and keeps the connection', async () => {
-    const client = await connect(server.url('/timeout'));
+    const client = await server.client.connect('/timeout');
     expect(await withTimeout(timedOut.promise, 5000, 'the receive to time out')).toBeGreaterThanOrEqual(45);
-    client.send('yes');
-    expect(await client.nextText()).toBe('still open: yes');
-    client.close();
+    client.sendText('yes');
+    expect(await client.receiveText()).toBe('still open: yes');
+    await client.close();
   });
 });

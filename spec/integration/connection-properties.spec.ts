@@ -1,6 +1,5 @@
 import { Header, OnConnect, Param, Query, WebSocket, type WebSocketConnection } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect } from '../helpers/client';
 
 interface Seen {
   path: string;
@@ -71,10 +70,10 @@ describe('connection properties match what the client sent', () => {
   afterAll(() => server.app.close());
 
   it('path, query, headers, params, hosts, ports and injected parameters', async () => {
-    const client = await connect(server.url('/rooms/lobby%20one/users/ann?username=ann&tag=a&tag=b'), {
+    const client = await server.client.connect('/rooms/lobby%20one/users/ann?username=ann&tag=a&tag=b', {
       headers: { 'X-Custom': 'yes', Origin: 'http://example.test', 'X-Tricky': '12:ab:3:cd', 'X-Empty': '' },
     });
-    const seen = await client.nextJson<Seen>();
+    const seen = await client.receiveJson<Seen>();
     expect(seen.path).toBe('/rooms/lobby%20one/users/ann');
     expect(seen.query).toEqual({ username: ['ann'], tag: ['a', 'b'] });
     expect(seen.headers).toMatchObject({
@@ -92,29 +91,29 @@ describe('connection properties match what the client sent', () => {
     expect(seen.serverHost).toBe('127.0.0.1');
     expect(seen.serverPort).toBe(server.port);
     expect(seen.subprotocol).toBe('');
-    client.close();
+    await client.close();
   });
 
   it('negotiates a subprotocol the client offered', async () => {
-    const client = await connect(server.url('/rooms/a/users/b'), { protocols: ['chat.v1', 'chat.v2'] });
-    expect(client.socket.protocol).toBe('chat.v2');
-    const seen = await client.nextJson<Seen>();
+    const client = await server.client.connect('/rooms/a/users/b', { protocols: ['chat.v1', 'chat.v2'] });
+    expect(client.protocol).toBe('chat.v2');
+    const seen = await client.receiveJson<Seen>();
     expect(seen.offered).toEqual(['chat.v1', 'chat.v2']);
     expect(seen.subprotocol).toBe('chat.v2');
-    client.close();
+    await client.close();
   });
 
   it('refuses to accept with a subprotocol the client did not offer', async () => {
-    const client = await connect(server.url('/strict'), { protocols: ['a'] });
-    expect(await client.nextText()).toBe('subprotocol "not-offered" was not offered by the client (offered: a)');
+    const client = await server.client.connect('/strict', { protocols: ['a'] });
+    expect(await client.receiveText()).toBe('subprotocol "not-offered" was not offered by the client (offered: a)');
   });
 
   it('gives the wildcard tail as params["*"]', async () => {
-    const client = await connect(server.url('/files/docs/readme.md'));
-    expect(await client.nextText()).toBe('docs/readme.md');
-    await client.waitClose();
-    const afterParam = await connect(server.url('/users/12345/docs/readme.md'));
-    expect(await afterParam.nextJson()).toEqual({ id: '12345', '*': 'docs/readme.md' });
-    await afterParam.waitClose();
+    const client = await server.client.connect('/files/docs/readme.md');
+    expect(await client.receiveText()).toBe('docs/readme.md');
+    await client.expectClose();
+    const afterParam = await server.client.connect('/users/12345/docs/readme.md');
+    expect(await afterParam.receiveJson()).toEqual({ id: '12345', '*': 'docs/readme.md' });
+    await afterParam.expectClose();
   });
 });

@@ -1,5 +1,4 @@
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect } from '../helpers/client';
 
 describe('echo over a real uWS server', () => {
   let server: StartedApp;
@@ -17,16 +16,15 @@ describe('echo over a real uWS server', () => {
   afterAll(() => server.app.close());
 
   it('echoes text, JSON and bytes with their frame kind', async () => {
-    const client = await connect(server.url('/echo'));
-    client.send('hello');
-    expect(await client.next()).toEqual({ data: 'hello', isBinary: false });
-    client.send(JSON.stringify({ a: [1, 2] }));
-    expect(await client.nextJson()).toEqual({ a: [1, 2] });
-    client.send(Buffer.from([0, 1, 2, 255]));
-    const bytes = await client.next();
-    expect(bytes.isBinary).toBe(true);
-    expect([...(bytes.data as Buffer)]).toEqual([0, 1, 2, 255]);
-    client.close(1000);
-    expect((await client.waitClose()).code).toBe(1000);
+    const client = await server.client.connect('/echo');
+    client.sendText('hello');
+    expect(await client.receive()).toBe('hello'); // a string: a text frame
+    client.sendJson({ a: [1, 2] });
+    expect(await client.receiveJson()).toEqual({ a: [1, 2] });
+    client.sendBytes(Buffer.from([0, 1, 2, 255]));
+    const bytes = await client.receive();
+    expect(Buffer.isBuffer(bytes)).toBe(true); // a binary frame
+    expect([...(bytes as Buffer)]).toEqual([0, 1, 2, 255]);
+    expect((await client.close(1000)).code).toBe(1000);
   });
 });

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, upgradeStatus, UpgradeRefused, withTimeout } from '../helpers/client';
+import { createTestClient, UpgradeRefusedError } from '../../testing';
+import { deferred, withTimeout } from '../helpers/async';
 
 function plainGet(port: number, path: string): Promise<{ status: number; upgrade?: string }> {
   return new Promise((resolve, reject) => {
@@ -38,30 +39,30 @@ describe('HTTP answers before the upgrade', () => {
   afterAll(() => server.app.close());
 
   it('close() before accept() answers 403 with the reason', async () => {
-    const error = await connect(server.url('/refuse')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UpgradeRefused);
-    expect((error as UpgradeRefused).status).toBe(403);
-    expect((error as UpgradeRefused).body).toBe('go away');
+    const error = await server.client.connect('/refuse').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpgradeRefusedError);
+    expect((error as UpgradeRefusedError).status).toBe(403);
+    expect((error as UpgradeRefusedError).body).toBe('go away');
     expect(handlerRan.afterRefuse).toBe(true);
   });
 
   it('a handler that returns without accepting answers 403 and logs why', async () => {
-    expect(await upgradeStatus(server.url('/forgot'))).toBe(403);
+    expect(await server.client.upgradeStatus('/forgot')).toBe(403);
     expect(logger.entries.some((e) => e.level === 'warn' && /without calling accept\(\)/.test(e.message))).toBe(true);
   });
 
   it('a handler that throws before accepting answers 500 and logs the error', async () => {
-    expect(await upgradeStatus(server.url('/throws'))).toBe(500);
+    expect(await server.client.upgradeStatus('/throws')).toBe(500);
     const entry = logger.entries.find((e) => e.level === 'error' && (e.fields.err as Error)?.message === 'boom before accept');
     expect(entry).toBeDefined();
   });
 
   it('deny(status) answers that status', async () => {
-    expect(await upgradeStatus(server.url('/deny'))).toBe(401);
+    expect(await server.client.upgradeStatus('/deny')).toBe(401);
   });
 
   it('an upgrade to an unknown path answers 404', async () => {
-    expect(await upgradeStatus(server.url('/nowhere'))).toBe(404);
+    expect(await server.client.upgradeStatus('/nowhere')).toBe(404);
   });
 
   it('a plain GET on a WebSocket path answers 426 with Upgrade: websocket', async () => {
@@ -70,10 +71,9 @@ describe('HTTP answers before the upgrade', () => {
   });
 
   it('more than maxConnections answers 503 and the others keep working', async () => {
-    const clients = await Promise.all([1, 2, 3].map(() => connect(server.url('/ok'))));
-    expect(await upgradeStatus(server.url('/ok'))).toBe(503);
-    for (const client of clients) client.close();
-    await Promise.all(clients.map((c) => c.waitClose()));
+    const clients = await Promise.all([1, 2, 3].map(() => server.client.connect('/ok')));
+    expect(await server.client.upgradeStatus('/ok')).toBe(503);
+    await Promise.all(clients.map((client) => client.close()));
   });
 
   it('a client that leaves before accept() does not crash the server', async () => {
@@ -88,13 +88,15 @@ describe('HTTP answers before the upgrade', () => {
       app.websocket('/fine', (ws) => ws.accept());
     });
     try {
-      const socket = new (await import('ws')).default(local.url('/slow'));
-      socket.on('error', () => undefined);
+      // A client of its own, whose close() abandons the upgrade and destroys its socket.
+      const leaving = await createTestClient(local.app);
+      const upgrade = leaving.connect('/slow', { timeout: 60_000 });
       await withTimeout(reached.promise, 5000, 'the handler to start');
-      socket.terminate();
+      await leaving.close();
+      await expect(upgrade).rejects.toThrow('client.close() was called while connecting to /slow');
       expect(await withTimeout(finished.promise, 5000, 'accept() after the abort to settle')).toBe('WebSocketDisconnect');
-      const client = await connect(local.url('/fine'));
-      expect((await client.waitClose()).code).toBe(1000);
+      const client = await local.client.connect('/fine');
+      expect((await client.expectClose()).code).toBe(1000);
     } finally {
       await local.app.close();
     }

@@ -1,7 +1,6 @@
 import type { WebSocketConnection } from '../../index';
 import { LoggingMiddleware, type MiddlewareNext } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect } from '../helpers/client';
 import { captureLogger, type LogEntry } from '../helpers/capture-logger';
 
 async function echo(ws: WebSocketConnection): Promise<void> {
@@ -52,17 +51,17 @@ describe('LoggingMiddleware over a real server', () => {
     entry.fields.requestId === requestId && entry.fields.event === event;
 
   it('logs connect, each message and disconnect, with secrets redacted', async () => {
-    const client = await connect(server.url('/logged?token=secret&room=lobby'), {
+    const client = await server.client.connect('/logged?token=secret&room=lobby', {
       headers: { Authorization: 'Bearer hunter2', Cookie: 'sid=cookie-value', 'X-Request-Id': 'req-1' },
       protocols: ['bearer', 'subprotocol-token'],
     });
-    client.send('hello');
-    await client.next();
-    client.send(Buffer.from([1, 2, 3]));
-    await client.next();
-    client.send('x'.repeat(300));
-    await client.next();
-    client.close(1000, 'bye');
+    client.sendText('hello');
+    await client.receive();
+    client.sendBytes(Buffer.from([1, 2, 3]));
+    await client.receive();
+    client.sendText('x'.repeat(300));
+    await client.receive();
+    await client.close(1000, 'bye');
     const disconnect = await logs.waitFor(lineOf('req-1', 'disconnect'), 'the disconnect line');
 
     const connectLine = logs.entries.find(lineOf('req-1', 'connect'));
@@ -105,10 +104,10 @@ describe('LoggingMiddleware over a real server', () => {
   });
 
   it('logs and counts a room broadcast the connection makes as one message out, with its room', async () => {
-    const client = await connect(server.url('/broadcaster'), { headers: { 'X-Request-Id': 'req-room' } });
-    client.send('to all');
-    expect(await client.nextText()).toBe('to all');
-    client.close();
+    const client = await server.client.connect('/broadcaster', { headers: { 'X-Request-Id': 'req-room' } });
+    client.sendText('to all');
+    expect(await client.receiveText()).toBe('to all');
+    await client.close();
     const disconnect = await logs.waitFor(lineOf('req-room', 'disconnect'), 'the disconnect line');
     expect(disconnect.fields).toMatchObject({ messagesIn: 1, messagesOut: 1, bytesOut: 6 });
     expect(logs.entries.filter(lineOf('req-room', 'message')).map((e) => e.fields)).toEqual([
@@ -119,11 +118,11 @@ describe('LoggingMiddleware over a real server', () => {
 
   it('redacts every query parameter and header whose name looks secret, in any case', async () => {
     const query = 'access-token=q1&jwt=q2&api-key=q3&apikey=q4&auth=q5&session=q6&Password=q7&room=lobby&username=ann';
-    const client = await connect(server.url(`/logged?${query}`), {
+    const client = await server.client.connect(`/logged?${query}`, {
       headers: { 'X-Api-Key': 'h1', 'X-Auth-Token': 'h2', 'X-Request-Id': 'req-names' },
       protocols: ['Bearer', 'p1'],
     });
-    client.close();
+    await client.close();
     await logs.waitFor(lineOf('req-names', 'disconnect'), 'the disconnect line');
     const connectLine = logs.entries.find(lineOf('req-names', 'connect'));
     const hidden = '[REDACTED]';
@@ -147,10 +146,10 @@ describe('LoggingMiddleware over a real server', () => {
   });
 
   it('adds the redact names to the defaults, and drops the defaults with redactDefaults: false', async () => {
-    const extended = await connect(server.url('/extended?room=lobby&token=t1'));
-    extended.close();
-    const noDefaults = await connect(server.url('/no-defaults?room=lobby&token=t2'));
-    noDefaults.close();
+    const extended = await server.client.connect('/extended?room=lobby&token=t1');
+    await extended.close();
+    const noDefaults = await server.client.connect('/no-defaults?room=lobby&token=t2');
+    await noDefaults.close();
     const queryOf = async (path: string): Promise<unknown> => {
       const line = await logs.waitFor((e) => e.fields.event === 'connect' && e.fields.path === path, `the connect line of ${path}`);
       return line.fields.query;
@@ -160,10 +159,10 @@ describe('LoggingMiddleware over a real server', () => {
   });
 
   it('logs no messages by default, takes its own redact list, and makes up a request id', async () => {
-    const client = await connect(server.url('/quiet?room=lobby&user=ann'));
-    client.send('hello');
-    await client.next();
-    client.close();
+    const client = await server.client.connect('/quiet?room=lobby&user=ann');
+    client.sendText('hello');
+    await client.receive();
+    await client.close(null); // no status code: the server sees 1005
     const disconnect = await logs.waitFor(
       (e) => e.fields.event === 'disconnect' && e.fields.path === '/quiet',
       'the disconnect line',
@@ -176,8 +175,8 @@ describe('LoggingMiddleware over a real server', () => {
   });
 
   it('supports subclassing with super.handle(), and logs to the app logger by default', async () => {
-    const client = await connect(server.url('/custom'));
-    client.close();
+    const client = await server.client.connect('/custom');
+    await client.close();
     await appLogs.waitFor((e) => e.fields.event === 'disconnect' && e.fields.path === '/custom', 'the disconnect line');
     expect(customCalls).toEqual(['WebSocket connection to /custom']);
     expect(appLogs.entries.some((e) => e.fields.event === 'connect' && e.fields.path === '/custom')).toBe(true);

@@ -9,7 +9,7 @@ import {
 } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 
 async function echo(ws: WebSocketConnection): Promise<void> {
   await ws.accept();
@@ -82,42 +82,42 @@ describe('onMessage hooks over a real server', () => {
   afterAll(() => server.app.close());
 
   it('keeps messages in order while an async hook is pending', async () => {
-    const client = await connect(server.url('/ordered'));
-    client.send('slow');
-    client.send('fast');
-    expect(await client.nextText()).toBe('got slow');
-    expect(await client.nextText()).toBe('got fast');
-    client.send('after');
-    expect(await client.nextText()).toBe('got after');
-    client.close();
+    const client = await server.client.connect('/ordered');
+    client.sendText('slow');
+    client.sendText('fast');
+    expect(await client.receiveText()).toBe('got slow');
+    expect(await client.receiveText()).toBe('got fast');
+    client.sendText('after');
+    expect(await client.receiveText()).toBe('got after');
+    await client.close();
   });
 
   it('delivers a message once when a hook calls next() twice, and logs it once', async () => {
-    const client = await connect(server.url('/twice'));
-    client.send('a');
-    client.send('b');
-    expect(await client.nextText()).toBe('got a');
-    expect(await client.nextText()).toBe('got b');
+    const client = await server.client.connect('/twice');
+    client.sendText('a');
+    client.sendText('b');
+    expect(await client.receiveText()).toBe('got a');
+    expect(await client.receiveText()).toBe('got b');
     const warnings = logs.entries.filter((e) => e.message.includes('called next() twice'));
     expect(warnings).toEqual([expect.objectContaining({ level: 'warn', fields: { path: '/twice', middleware: 'Twice' } })]);
-    client.close();
+    await client.close();
   });
 
   it('drops a message whose hook calls next() after returning, and says how to fix it', async () => {
-    const client = await connect(server.url('/late'));
-    client.send('late');
+    const client = await server.client.connect('/late');
+    client.sendText('late');
     await withTimeout(lateCalled.promise, 5000, 'the late next() call');
-    client.send('after');
-    expect(await client.nextText()).toBe('got after');
+    client.sendText('after');
+    expect(await client.receiveText()).toBe('got after');
     const warning = await logs.waitFor((e) => e.message.includes('called next() after it had returned'), 'the warning');
     expect(warning.fields).toEqual({ path: '/late', middleware: 'Late' });
-    client.close();
+    await client.close();
   });
 
   it('closes with 1011 when an async hook rejects', async () => {
-    const client = await connect(server.url('/rejects'));
-    client.send('x');
-    expect(await client.waitClose()).toEqual({ code: CloseCode.INTERNAL_ERROR, reason: 'internal error' });
+    const client = await server.client.connect('/rejects');
+    client.sendText('x');
+    expect(await client.expectClose()).toEqual({ code: CloseCode.INTERNAL_ERROR, reason: 'internal error' });
     const line = await logs.waitFor((e) => e.message.startsWith('middleware onMessage() threw'), 'the error line');
     expect(line.fields).toMatchObject({ path: '/rejects', middleware: 'Rejects' });
   });
@@ -132,9 +132,9 @@ describe('onMessage hooks over a real server', () => {
       app.websocket('/stuck', echo, { middlewares: [new Stuck()] }),
     );
     try {
-      const client = await connect(local.url('/stuck'));
-      for (const text of ['held by the hook', 'queued 1', 'queued 2', 'one too many']) client.send(text);
-      expect(await client.waitClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'message queue overflow' });
+      const client = await local.client.connect('/stuck');
+      for (const text of ['held by the hook', 'queued 1', 'queued 2', 'one too many']) client.sendText(text);
+      expect(await client.expectClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'message queue overflow' });
     } finally {
       await local.app.close();
     }

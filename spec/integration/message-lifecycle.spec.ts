@@ -13,7 +13,8 @@ import {
 import { RateLimitMiddleware, UseMiddleware } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, upgradeStatus, withTimeout, type TestSocket } from '../helpers/client';
+import type { TestConnection } from '../../testing';
+import { deferred, withTimeout } from '../helpers/async';
 
 interface DisconnectCall {
   code: number;
@@ -58,18 +59,18 @@ function lifecycleGateway(onConnect: (ws: WebSocketConnection) => unknown = () =
 
 describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
   let server: StartedApp | undefined;
-  let client: TestSocket | undefined;
+  let client: TestConnection | undefined;
   const log = captureLogger();
   const start = async (gateway: new () => object): Promise<StartedApp> =>
     (server = await startApp({ logger: log, gateways: [gateway] }));
-  const openAndPing = async (app: StartedApp): Promise<TestSocket> => {
-    client = await connect(app.url('/room/lobby'));
-    client.send(JSON.stringify({ type: 'ping' }));
-    expect(await client.nextJson()).toEqual({ type: 'ping', data: 'pong ann' });
+  const openAndPing = async (app: StartedApp): Promise<TestConnection> => {
+    client = await app.client.connect('/room/lobby');
+    client.sendJson({ type: 'ping' });
+    expect(await client.receiveJson()).toEqual({ type: 'ping', data: 'pong ann' });
     return client;
   };
   afterEach(async () => {
-    client?.socket.terminate();
+    await client?.terminate();
     await server?.app.close();
     server = client = undefined;
   });
@@ -90,7 +91,7 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
   it('calls @OnDisconnect exactly once on an abrupt disconnect', async () => {
     const { LifecycleGateway, calls, disconnected } = lifecycleGateway();
     const app = await start(LifecycleGateway);
-    (await openAndPing(app)).socket.terminate();
+    await (await openAndPing(app)).terminate();
     await disconnected();
     await app.app.close();
     expect(calls).toEqual([expect.objectContaining({ code: 1006, sameConnection: true })]);
@@ -102,17 +103,17 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     const socket = await openAndPing(app);
     await app.app.close();
     expect(calls).toEqual(once(1001, 'server shutting down'));
-    expect((await socket.waitClose()).code).toBe(1001);
+    expect((await socket.expectClose()).code).toBe(1001);
   });
 
   it('calls @OnDisconnect exactly once on a RateLimitMiddleware close (1008)', async () => {
     const { LifecycleGateway, calls, disconnected } = lifecycleGateway();
     const app = await start(LifecycleGateway);
     const socket = await openAndPing(app); // message 1 of 3
-    for (let i = 0; i < 3; i++) socket.send(JSON.stringify({ type: 'ping', id: i }));
-    expect(await socket.nextJson()).toMatchObject({ id: 0 });
-    expect(await socket.nextJson()).toMatchObject({ id: 1 });
-    expect(await socket.waitClose()).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    for (let i = 0; i < 3; i++) socket.sendJson({ type: 'ping', id: i });
+    expect(await socket.receiveJson()).toMatchObject({ id: 0 });
+    expect(await socket.receiveJson()).toMatchObject({ id: 1 });
+    expect(await socket.expectClose()).toEqual({ code: 1008, reason: 'rate limit exceeded' });
     await disconnected();
     await app.app.close();
     expect(calls).toEqual(once(1008, 'rate limit exceeded'));
@@ -121,7 +122,7 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
   it('lets @OnConnect refuse: no upgrade, no @OnDisconnect', async () => {
     const { LifecycleGateway, calls } = lifecycleGateway((ws) => ws.deny(401, 'who are you?'));
     const app = await start(LifecycleGateway);
-    expect(await upgradeStatus(app.url('/room/lobby'))).toBe(401);
+    expect(await app.client.upgradeStatus('/room/lobby')).toBe(401);
     await app.app.close();
     expect(calls).toEqual([]);
   });
@@ -129,10 +130,10 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
   it('lets @OnConnect accept itself, with a subprotocol', async () => {
     const { LifecycleGateway } = lifecycleGateway((ws) => ws.accept('chat.v1'));
     const app = await start(LifecycleGateway);
-    client = await connect(app.url('/room/lobby'), { protocols: ['chat.v1'] });
-    expect(client.socket.protocol).toBe('chat.v1');
-    client.send(JSON.stringify({ type: 'ping', id: 1 }));
-    expect(await client.nextJson()).toEqual({ type: 'ping', id: 1, data: 'pong ann' });
+    client = await app.client.connect('/room/lobby', { protocols: ['chat.v1'] });
+    expect(client.protocol).toBe('chat.v1');
+    client.sendJson({ type: 'ping', id: 1 });
+    expect(await client.receiveJson()).toEqual({ type: 'ping', id: 1, data: 'pong ann' });
   });
 
   it('answers HTTP 500 when @OnConnect throws before the upgrade', async () => {
@@ -140,7 +141,7 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
       throw new Error('database down');
     });
     const app = await start(LifecycleGateway);
-    expect(await upgradeStatus(app.url('/room/lobby'))).toBe(500);
+    expect(await app.client.upgradeStatus('/room/lobby')).toBe(500);
     await app.app.close();
     expect(calls).toEqual([]);
   });
@@ -151,8 +152,8 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
       throw new Error('half set up');
     });
     const app = await start(LifecycleGateway);
-    client = await connect(app.url('/room/lobby'));
-    expect((await client.waitClose()).code).toBe(1011);
+    client = await app.client.connect('/room/lobby');
+    expect((await client.expectClose()).code).toBe(1011);
     await disconnected();
     await app.app.close();
     expect(calls).toEqual(once(1011, 'internal error'));
@@ -164,8 +165,8 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
       throw new WebSocketMessageTypeError('text', 'binary');
     });
     const app = await start(LifecycleGateway);
-    client = await connect(app.url('/room/lobby'));
-    expect(await client.waitClose()).toEqual({ code: 1003, reason: 'expected a text message but received a binary message' });
+    client = await app.client.connect('/room/lobby');
+    expect(await client.expectClose()).toEqual({ code: 1003, reason: 'expected a text message but received a binary message' });
     await disconnected();
     expect(calls).toEqual([expect.objectContaining({ code: 1003 })]);
   });
@@ -176,15 +177,15 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
       throw new WsException('profile_missing', 'set up your profile first', { step: 1 });
     });
     const app = await start(LifecycleGateway);
-    client = await connect(app.url('/room/lobby'));
-    expect(await client.nextJson()).toEqual({
+    client = await app.client.connect('/room/lobby');
+    expect(await client.receiveJson()).toEqual({
       type: 'error',
       error: 'profile_missing',
       message: 'set up your profile first',
       data: { step: 1 },
     });
-    client.send(JSON.stringify({ type: 'ping', id: 1 }));
-    expect(await client.nextJson()).toEqual({ type: 'ping', id: 1, data: 'pong ann' });
+    client.sendJson({ type: 'ping', id: 1 });
+    expect(await client.receiveJson()).toEqual({ type: 'ping', id: 1, data: 'pong ann' });
     expect(calls).toEqual([]);
   });
 
@@ -196,12 +197,12 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
       ws.userData.user = 'ann (loaded)';
     });
     const app = await start(LifecycleGateway);
-    client = await connect(app.url('/room/lobby'));
-    client.send(JSON.stringify({ type: 'ping', id: 1 }));
-    client.send(JSON.stringify({ type: 'ping', id: 2 }));
+    client = await app.client.connect('/room/lobby');
+    client.sendJson({ type: 'ping', id: 1 });
+    client.sendJson({ type: 'ping', id: 2 });
     ready.resolve();
-    expect(await client.nextJson()).toEqual({ type: 'ping', id: 1, data: 'pong ann (loaded)' });
-    expect(await client.nextJson()).toEqual({ type: 'ping', id: 2, data: 'pong ann (loaded)' });
+    expect(await client.receiveJson()).toEqual({ type: 'ping', id: 1, data: 'pong ann (loaded)' });
+    expect(await client.receiveJson()).toEqual({ type: 'ping', id: 2, data: 'pong ann (loaded)' });
   });
 
   it('closes with 1008 when messages pile up behind a slow handler past maxQueuedMessages', async () => {
@@ -213,9 +214,9 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
       }
     }
     server = await startApp({ logger: log, gateways: [SlowGateway], maxQueuedMessages: 2 });
-    client = await connect(server.url('/slow'));
-    for (let i = 0; i < 4; i++) client.send(JSON.stringify({ type: 'work', id: i }));
-    expect(await client.waitClose()).toEqual({ code: 1008, reason: 'message queue overflow' });
+    client = await server.client.connect('/slow');
+    for (let i = 0; i < 4; i++) client.sendJson({ type: 'work', id: i });
+    expect(await client.expectClose()).toEqual({ code: 1008, reason: 'message queue overflow' });
     gate.resolve();
   });
 
@@ -258,10 +259,10 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     it('calls @OnDisconnect only after the handler has finished (client went away)', async () => {
       const gateway = blockingGateway();
       const app = await start(gateway.BlockingGateway);
-      client = await connect(app.url('/work'));
-      client.send(JSON.stringify({ type: 'work' }));
+      client = await app.client.connect('/work');
+      client.sendJson({ type: 'work' });
       await gateway.started();
-      client.socket.terminate();
+      await client.terminate();
       await gateway.closed();
       gateway.gate.resolve();
       await gateway.disconnected();
@@ -271,12 +272,12 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     it('makes app.close() wait for the handler, then for @OnDisconnect', async () => {
       const gateway = blockingGateway();
       const app = await start(gateway.BlockingGateway);
-      client = await connect(app.url('/work'));
-      client.send(JSON.stringify({ type: 'work' }));
+      client = await app.client.connect('/work');
+      client.sendJson({ type: 'work' });
       await gateway.started();
       const closing = app.app.close().then(() => gateway.events.push('app closed'));
       await gateway.closed();
-      expect((await client.waitClose()).code).toBe(1001);
+      expect((await client.expectClose()).code).toBe(1001);
       gateway.gate.resolve();
       await withTimeout(closing, 5000, 'app.close()');
       expect(gateway.events).toEqual(['handler start', 'handler end', 'disconnect 1001', 'app closed']);
@@ -296,13 +297,13 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
       }
     }
     const app = await start(FragileGateway);
-    (await connect(app.url('/fragile'))).close();
+    await (await app.client.connect('/fragile')).close();
     await withTimeout(called.promise, 5000, '@OnDisconnect');
     // The hook threw synchronously, so its error was logged before `called` settled for us.
     expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', message: '@OnDisconnect() threw' }));
-    client = await connect(app.url('/fragile'));
-    client.send(JSON.stringify({ type: 'ping' }));
-    expect(await client.nextJson()).toEqual({ type: 'ping', data: 'pong' });
+    client = await app.client.connect('/fragile');
+    client.sendJson({ type: 'ping' });
+    expect(await client.receiveJson()).toEqual({ type: 'ping', data: 'pong' });
   });
 });
 
@@ -318,11 +319,10 @@ describe('a gateway with only an @OnConnect loop', () => {
 
   it('keeps owning the connection as before', async () => {
     const server = await startApp({ gateways: [LoopGateway] });
-    const client = await connect(server.url('/loop'));
-    client.send('{"type":"ping"}');
-    expect(await client.nextText()).toBe('Echo: {"type":"ping"}');
-    client.close();
-    await client.waitClose();
+    const client = await server.client.connect('/loop');
+    client.sendText('{"type":"ping"}');
+    expect(await client.receiveText()).toBe('Echo: {"type":"ping"}');
+    expect((await client.close()).code).toBe(1000);
     await server.app.close();
   });
 });

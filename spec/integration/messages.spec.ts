@@ -15,7 +15,8 @@ import {
 import { AuthMiddleware, UseMiddleware } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, upgradeStatus, type TestSocket } from '../helpers/client';
+import type { TestConnection } from '../../testing';
+import { deferred } from '../helpers/async';
 
 class Author {
   @IsString() @MaxLength(10) name!: string;
@@ -182,15 +183,16 @@ class StrictGateway {
 describe('@OnMessage dispatch over a real server', () => {
   let server: StartedApp;
   const log = captureLogger();
-  const clients: TestSocket[] = [];
-  const open = async (path: string): Promise<TestSocket> => {
-    const client = await connect(server.url(path));
+  const clients: TestConnection[] = [];
+  const open = async (path: string): Promise<TestConnection> => {
+    const client = await server.client.connect(path);
     clients.push(client);
     return client;
   };
-  const ask = async (client: TestSocket, message: unknown): Promise<unknown> => {
-    client.send(typeof message === 'string' ? message : JSON.stringify(message));
-    return client.nextJson();
+  const ask = async (client: TestConnection, message: unknown): Promise<unknown> => {
+    if (typeof message === 'string') client.sendText(message);
+    else client.sendJson(message);
+    return client.receiveJson();
   };
 
   beforeAll(async () => {
@@ -199,7 +201,7 @@ describe('@OnMessage dispatch over a real server', () => {
       gateways: [ChatGateway, LenientGateway, EventGateway, StrictGateway, SecureGateway],
     });
   });
-  afterEach(() => clients.splice(0).forEach((c) => c.socket.terminate()));
+  afterEach(() => Promise.all(clients.splice(0).map((c) => c.terminate())));
   afterAll(() => server.app.close());
 
   it('dispatches by type to a DTO instance, with path, query and request id', async () => {
@@ -286,8 +288,8 @@ describe('@OnMessage dispatch over a real server', () => {
       error: 'invalid_json',
       message: expect.stringMatching(/JSON/) as unknown,
     });
-    client.send(Buffer.from([1, 2, 3]));
-    expect(await client.nextJson()).toEqual({
+    client.sendBytes(Buffer.from([1, 2, 3]));
+    expect(await client.receiveJson()).toEqual({
       type: 'error',
       error: 'invalid_json',
       message: 'binary frames are not accepted: send a JSON object as text',
@@ -405,41 +407,41 @@ describe('@OnMessage dispatch over a real server', () => {
   it('sends nothing for undefined results and handles one message at a time, in order', async () => {
     const client = await open('/chat/lobby');
     slowGate = deferred();
-    client.send(JSON.stringify({ type: 'silent', id: 1 }));
-    client.send(JSON.stringify({ type: 'slow', id: 2 }));
-    client.send(JSON.stringify({ type: 'echo', id: 3 }));
+    client.sendJson({ type: 'silent', id: 1 });
+    client.sendJson({ type: 'slow', id: 2 });
+    client.sendJson({ type: 'echo', id: 3 });
     slowGate.resolve();
     // The echo waited behind the slow handler (else its reply would come first); silent sent nothing.
-    expect(await client.nextJson()).toEqual({ type: 'slow', id: 2, data: 'slow done' });
-    expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 3 });
+    expect(await client.receiveJson()).toEqual({ type: 'slow', id: 2, data: 'slow done' });
+    expect(await client.receiveJson()).toMatchObject({ type: 'echo', id: 3 });
   });
 
   it('lets a handler receive a follow-up message itself, answering bad ones', async () => {
     const client = await open('/chat/lobby');
-    client.send(JSON.stringify({ type: 'login', id: 1 }));
-    client.send(JSON.stringify({ code: '1234' }));
-    client.send(JSON.stringify({ type: 'echo', id: 2 }));
-    expect(await client.nextJson()).toEqual({ type: 'login', id: 1, data: 'code 1234' });
-    expect(await client.nextJson()).toMatchObject({ type: 'echo', id: 2 });
+    client.sendJson({ type: 'login', id: 1 });
+    client.sendJson({ code: '1234' });
+    client.sendJson({ type: 'echo', id: 2 });
+    expect(await client.receiveJson()).toEqual({ type: 'login', id: 1, data: 'code 1234' });
+    expect(await client.receiveJson()).toMatchObject({ type: 'echo', id: 2 });
 
     // Bad follow-ups are answered like bad messages, or close as in loop-style handlers.
-    client.send(JSON.stringify({ type: 'login', id: 3 }));
-    client.send(JSON.stringify({ code: '1' }));
+    client.sendJson({ type: 'login', id: 3 });
+    client.sendJson({ code: '1' });
     const tooShort = 'code must be longer than or equal to 4 characters';
-    expect(await client.nextJson()).toEqual({
+    expect(await client.receiveJson()).toEqual({
       type: 'error',
       error: 'validation',
       id: 3,
       message: `invalid LoginCode: ${tooShort}`,
       details: [{ property: 'code', constraints: { isLength: tooShort } }],
     });
-    client.send(JSON.stringify({ type: 'login', id: 4 }));
-    client.send(Buffer.from([1]));
-    expect((await client.waitClose()).code).toBe(1003);
+    client.sendJson({ type: 'login', id: 4 });
+    client.sendBytes(Buffer.from([1]));
+    expect((await client.expectClose()).code).toBe(1003);
   });
 
   it('runs class middleware first: @User() gets what AuthMiddleware stored', async () => {
-    expect(await upgradeStatus(server.url('/secure?token=wrong'))).toBe(401);
+    expect(await server.client.upgradeStatus('/secure?token=wrong')).toBe(401);
     const client = await open('/secure?token=secret');
     expect(await ask(client, { type: 'whoami' })).toEqual({ type: 'whoami', data: { name: 'admin' } });
   });
@@ -467,6 +469,6 @@ describe('@OnMessage dispatch over a real server', () => {
   ])('closes after %s when the gateway asks to', async (error, message, code) => {
     const client = await open('/strict');
     expect(await ask(client, message)).toMatchObject({ type: 'error', error });
-    expect((await client.waitClose()).code).toBe(code);
+    expect((await client.expectClose()).code).toBe(code);
   });
 });

@@ -13,9 +13,8 @@ import {
   type MiddlewareFunction,
   type MiddlewareNext,
 } from '../../index';
-import NodeWebSocket from 'ws';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect, deferred, upgradeStatus, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 
 /** A middleware that records when it runs, and what the connection looked like after next(). */
 function recorder(name: string, events: string[]): MiddlewareFunction {
@@ -154,9 +153,9 @@ describe('middleware chain over a real server', () => {
   });
 
   it('runs global, then class, then method middleware in written order, with code after next()', async () => {
-    const client = await connect(server.url('/ordered'));
-    client.send('finish');
-    expect((await client.waitClose()).code).toBe(1000);
+    const client = await server.client.connect('/ordered');
+    client.sendText('finish');
+    expect((await client.expectClose()).code).toBe(1000);
     await withTimeout(done.current.promise, 5000, 'the chain to unwind');
     const after = 'result=handler-result closed=true code=1000';
     expect(events).toEqual([
@@ -184,39 +183,39 @@ describe('middleware chain over a real server', () => {
   });
 
   it('answers 403 when a middleware returns without next(), and the handler never runs', async () => {
-    expect(await upgradeStatus(server.url('/refuse'))).toBe(403);
+    expect(await server.client.upgradeStatus('/refuse')).toBe(403);
     await withTimeout(done.current.promise, 5000, 'the chain to unwind');
     expect(events).toContain('global1:after result=undefined closed=true code=1006');
     expect(events).not.toContain('refuse handler ran');
   });
 
   it('lets a middleware deny with its own status, or close() for 403', async () => {
-    expect(await upgradeStatus(server.url('/deny'))).toBe(401);
-    expect(await upgradeStatus(server.url('/close-before-accept'))).toBe(403);
+    expect(await server.client.upgradeStatus('/deny')).toBe(401);
+    expect(await server.client.upgradeStatus('/close-before-accept')).toBe(403);
     expect(events.filter((e) => e.includes('handler ran') || e.startsWith('after-deny'))).toEqual([]);
   });
 
   it('answers 500 when a middleware throws before the upgrade', async () => {
-    expect(await upgradeStatus(server.url('/throws-before'))).toBe(500);
+    expect(await server.client.upgradeStatus('/throws-before')).toBe(500);
     expect(events).not.toContain('throws handler ran');
   });
 
   it('refuses to write a response header with CR/LF in deny(): the middleware throws, so 500', async () => {
-    expect(await upgradeStatus(server.url('/deny-bad-header'))).toBe(500);
+    expect(await server.client.upgradeStatus('/deny-bad-header')).toBe(500);
     expect(events).not.toContain('bad header handler ran');
   });
 
   it('shows the handler error to code after next(), and closes with 1011', async () => {
-    const client = await connect(server.url('/handler-throws'));
-    client.send('go');
-    expect((await client.waitClose()).code).toBe(CloseCode.INTERNAL_ERROR);
+    const client = await server.client.connect('/handler-throws');
+    client.sendText('go');
+    expect((await client.expectClose()).code).toBe(CloseCode.INTERNAL_ERROR);
     await withTimeout(done.current.promise, 5000, 'the chain to unwind');
     expect(events).toContain('outer:after error=handler failed closed=true code=1011');
   });
 
   it('rejects a second next() with MiddlewareError', async () => {
-    const client = await connect(server.url('/twice'));
-    await client.waitClose();
+    const client = await server.client.connect('/twice');
+    await client.expectClose();
     await withTimeout(done.current.promise, 5000, 'the chain to unwind');
     expect(events).toContain(`second next: ${MiddlewareError.name}`);
   });
@@ -244,10 +243,10 @@ describe('middleware chain over a real server', () => {
       ),
     );
     try {
-      const client = new NodeWebSocket(local.url('/slow'));
-      client.on('error', () => undefined);
+      const upgrade = local.client.connect('/slow', { timeout: 60_000 });
       await withTimeout(entered.promise, 5000, 'the middleware to start');
-      client.terminate(); // aborts the pending upgrade request
+      await local.client.close(); // aborts the pending upgrade request
+      await expect(upgrade).rejects.toThrow('client.close() was called while connecting to /slow');
       const error = await withTimeout(outcome.promise, 5000, 'next() to settle');
       expect(error).toBeInstanceOf(WebSocketDisconnect);
       expect(handlerRan).toBe(false);
@@ -257,14 +256,14 @@ describe('middleware chain over a real server', () => {
   });
 
   it('runs onMessage hooks in chain order: transform, drop, close', async () => {
-    const client = await connect(server.url('/hooks'));
-    client.send('hello');
-    expect(await client.nextText()).toBe('got HELLO!');
-    client.send('drop');
-    client.send('x');
-    expect(await client.nextText()).toBe('got X!');
-    client.send('bye');
-    expect(await client.waitClose()).toEqual({ code: 4000, reason: 'bye from middleware' });
+    const client = await server.client.connect('/hooks');
+    client.sendText('hello');
+    expect(await client.receiveText()).toBe('got HELLO!');
+    client.sendText('drop');
+    client.sendText('x');
+    expect(await client.receiveText()).toBe('got X!');
+    client.sendText('bye');
+    expect(await client.expectClose()).toEqual({ code: 4000, reason: 'bye from middleware' });
     expect(Exclaim.instances).toBe(1);
   });
 
@@ -278,9 +277,9 @@ describe('middleware chain over a real server', () => {
     );
     try {
       expect(local.app.routes).toEqual([{ path: '/bare', gateway: '(function)', handler: 'anonymous', middlewares: [] }]);
-      const client = await connect(local.url('/bare'));
+      const client = await local.client.connect('/bare');
       expect(await withTimeout(seen.promise, 5000, 'the handler')).toBe('none');
-      await client.waitClose();
+      await client.expectClose();
     } finally {
       await local.app.close();
     }

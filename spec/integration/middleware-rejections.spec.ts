@@ -1,7 +1,7 @@
 import { CloseCode, type MiddlewareFunction } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, upgradeStatus, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 
 /** One turn of the event loop: Node reports unhandled rejections once the microtasks have run. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -51,9 +51,9 @@ describe('middleware misusing next() never leaves a rejection unhandled', () => 
   });
 
   it('when a middleware calls next() without awaiting it and the handler throws', async () => {
-    const client = await connect(server.url('/handler-throws'));
-    client.send('go');
-    expect((await client.waitClose()).code).toBe(CloseCode.INTERNAL_ERROR);
+    const client = await server.client.connect('/handler-throws');
+    client.sendText('go');
+    expect((await client.expectClose()).code).toBe(CloseCode.INTERNAL_ERROR);
     await withTimeout(unwound.current.promise, 5000, 'the middleware to see the close');
     await nextTurn();
     expect(unhandled).toEqual([]);
@@ -62,7 +62,7 @@ describe('middleware misusing next() never leaves a rejection unhandled', () => 
   });
 
   it('when a middleware calls next() after it returned and the connection got 403', async () => {
-    expect(await upgradeStatus(server.url('/late'))).toBe(403);
+    expect(await server.client.upgradeStatus('/late')).toBe(403);
     gate.resolve();
     const warning = await logs.waitFor((e) => e.message.includes('called next() after it had returned'), 'the late next() warning');
     await nextTurn();

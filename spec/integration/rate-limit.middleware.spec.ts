@@ -2,7 +2,8 @@ import { CloseCode, type WebSocketConnection } from '../../index';
 import { RateLimitMiddleware, type RateLimitOptions } from '../../middleware';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, withTimeout, type TestSocket } from '../helpers/client';
+import type { TestConnection } from '../../testing';
+import { withTimeout } from '../helpers/async';
 
 /** Echoes every message it receives: what the handler saw is what comes back. */
 async function echo(ws: WebSocketConnection): Promise<void> {
@@ -10,9 +11,9 @@ async function echo(ws: WebSocketConnection): Promise<void> {
   for await (const message of ws) await ws.sendText(`echo ${String(message)}`);
 }
 
-async function sendAndExpectEcho(client: TestSocket, text: string): Promise<void> {
-  client.send(text);
-  expect(await client.nextText()).toBe(`echo ${text}`);
+async function sendAndExpectEcho(client: TestConnection, text: string): Promise<void> {
+  client.sendText(text);
+  expect(await client.receiveText()).toBe(`echo ${text}`);
 }
 
 /** A clock the test sets, which also tells when the server read it (i.e. handled a message). */
@@ -26,9 +27,9 @@ class FakeClock {
     return this.now;
   };
   /** Sends `text` and resolves once the rate limiter has looked at it. */
-  sendAndWaitForLimiter(client: TestSocket, text: string): Promise<void> {
+  sendAndWaitForLimiter(client: TestConnection, text: string): Promise<void> {
     const seen = withTimeout(new Promise<void>((resolve) => this.readers.push(resolve)), 5000, `the limiter to see "${text}"`);
-    client.send(text);
+    client.sendText(text);
     return seen;
   }
 }
@@ -55,33 +56,33 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
   beforeEach(() => (fake.now = 0));
 
   it('passes exactly maxMessages in a window, then closes with 1008', async () => {
-    const client = await connect(server.url('/close'));
+    const client = await server.client.connect('/close');
     for (const text of ['a', 'b', 'c']) await sendAndExpectEcho(client, text);
-    client.send('d');
-    expect(await client.waitClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'rate limit exceeded' });
-    expect(client.messages).toEqual([]);
+    client.sendText('d');
+    expect(await client.expectClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'rate limit exceeded' });
+    expect(client.queuedMessages).toEqual([]);
   });
 
   it('limits each connection on its own by default', async () => {
-    const first = await connect(server.url('/close'));
-    const second = await connect(server.url('/close'));
+    const first = await server.client.connect('/close');
+    const second = await server.client.connect('/close');
     for (const text of ['a', 'b', 'c']) await sendAndExpectEcho(first, text);
     for (const text of ['x', 'y', 'z']) await sendAndExpectEcho(second, text);
-    first.close();
-    second.close();
+    await first.close();
+    await second.close();
   });
 
   it("with 'drop' drops the excess message, keeps the connection, and passes messages again after the window", async () => {
-    const client = await connect(server.url('/drop'));
+    const client = await server.client.connect('/drop');
     for (const text of ['a', 'b', 'c']) await sendAndExpectEcho(client, text);
     await fake.sendAndWaitForLimiter(client, 'dropped');
     fake.now = 10_000;
     await sendAndExpectEcho(client, 'after window'); // 'dropped' never reached the handler
-    client.close();
+    await client.close();
   });
 
   it('slides the window exactly: a message passes as soon as the oldest one is windowSeconds old', async () => {
-    const client = await connect(server.url('/drop'));
+    const client = await server.client.connect('/drop');
     await sendAndExpectEcho(client, 't0 a');
     await sendAndExpectEcho(client, 't0 b');
     fake.now = 5_000;
@@ -94,37 +95,36 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
     await fake.sendAndWaitForLimiter(client, 't10 dropped'); // t5, t10 a, t10 b are within the window
     fake.now = 15_000;
     await sendAndExpectEcho(client, 't15');
-    client.close();
+    await client.close();
   });
 
   it('lets a custom onLimit callback answer and keep the connection', async () => {
-    const client = await connect(server.url('/custom'));
+    const client = await server.client.connect('/custom');
     for (const text of ['a', 'b', 'c']) await sendAndExpectEcho(client, text);
-    client.send('d');
-    expect(await client.nextText()).toBe('slow down, dropped d');
+    client.sendText('d');
+    expect(await client.receiveText()).toBe('slow down, dropped d');
     fake.now = 10_000;
     await sendAndExpectEcho(client, 'e');
-    client.close();
+    await client.close();
   });
 
   it('shares one limit between connections with the same key', async () => {
-    const first = await connect(server.url('/shared'));
-    const second = await connect(server.url('/shared'));
+    const first = await server.client.connect('/shared');
+    const second = await server.client.connect('/shared');
     await sendAndExpectEcho(first, 'a');
     await sendAndExpectEcho(second, 'b');
     await sendAndExpectEcho(first, 'c');
-    second.send('d');
-    expect((await second.waitClose()).code).toBe(CloseCode.POLICY_VIOLATION);
-    first.close();
-    await first.waitClose();
+    second.sendText('d');
+    expect((await second.expectClose()).code).toBe(CloseCode.POLICY_VIOLATION);
+    expect((await first.close()).code).toBe(1000);
     // A reconnect within the window does not reset the key's limit.
-    const third = await connect(server.url('/shared'));
-    third.send('e');
-    expect((await third.waitClose()).code).toBe(CloseCode.POLICY_VIOLATION);
+    const third = await server.client.connect('/shared');
+    third.sendText('e');
+    expect((await third.expectClose()).code).toBe(CloseCode.POLICY_VIOLATION);
     fake.now = 10_000;
-    const fourth = await connect(server.url('/shared'));
+    const fourth = await server.client.connect('/shared');
     await sendAndExpectEcho(fourth, 'f');
-    fourth.close();
+    await fourth.close();
   });
 
   it('remembers at most maxIdleKeys keys without connections, forgetting the least recently used first', async () => {
@@ -142,21 +142,20 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
       }),
     );
     const useUp = async (key: string): Promise<void> => {
-      const client = await connect(local.url(`/keyed?k=${key}`));
+      const client = await local.client.connect(`/keyed?k=${key}`);
       await sendAndExpectEcho(client, key);
-      client.close();
-      await client.waitClose();
+      expect((await client.close()).code).toBe(1000);
     };
     try {
       await useUp('a');
       await useUp('b');
-      const stillLimited = await connect(local.url('/keyed?k=a')); // 'a' is now the most recently used
-      stillLimited.send('again');
-      expect((await stillLimited.waitClose()).code).toBe(CloseCode.POLICY_VIOLATION);
+      const stillLimited = await local.client.connect('/keyed?k=a'); // 'a' is now the most recently used
+      stillLimited.sendText('again');
+      expect((await stillLimited.expectClose()).code).toBe(CloseCode.POLICY_VIOLATION);
       await useUp('c'); // three idle keys: 'b', the least recently used, is forgotten
-      const aStillLimited = await connect(local.url('/keyed?k=a'));
-      aStillLimited.send('again');
-      expect((await aStillLimited.waitClose()).code).toBe(CloseCode.POLICY_VIOLATION);
+      const aStillLimited = await local.client.connect('/keyed?k=a');
+      aStillLimited.sendText('again');
+      expect((await aStillLimited.expectClose()).code).toBe(CloseCode.POLICY_VIOLATION);
       await useUp('b'); // a fresh limit
     } finally {
       await local.app.close();
@@ -171,7 +170,7 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
       }),
     );
     try {
-      const client = await connect(local.url('/drop-logged'));
+      const client = await local.client.connect('/drop-logged');
       await sendAndExpectEcho(client, 'a');
       await fake.sendAndWaitForLimiter(client, 'dropped 1');
       await fake.sendAndWaitForLimiter(client, 'dropped 2');
@@ -179,7 +178,7 @@ describe('RateLimitMiddleware over a real server, with an injected clock', () =>
       expect(drops).toEqual([
         expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ path: '/drop-logged', maxMessages: 1 }) }),
       ]);
-      client.close();
+      await client.close();
     } finally {
       await local.app.close();
     }

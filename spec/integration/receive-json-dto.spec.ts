@@ -1,7 +1,6 @@
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import { WebSocketValidationError } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
-import { connect } from '../helpers/client';
 
 class Move {
   @IsString() @MaxLength(8) piece!: string;
@@ -55,11 +54,11 @@ describe('receiveJson(Dto) in loop-style handlers', () => {
   afterAll(() => server.app.close());
 
   it('returns a validated DTO instance, and a WebSocketValidationError with details otherwise', async () => {
-    const client = await connect(server.url('/moves'));
-    client.send(JSON.stringify({ piece: 'knight', square: 12 }));
-    expect(await client.nextJson()).toEqual({ ok: true, piece: 'knight', square: 12 });
-    client.send(JSON.stringify({ piece: 'dragonfly', square: -1, castle: true }));
-    expect(await client.nextJson()).toEqual({
+    const client = await server.client.connect('/moves');
+    client.sendJson({ piece: 'knight', square: 12 });
+    expect(await client.receiveJson()).toEqual({ ok: true, piece: 'knight', square: 12 });
+    client.sendJson({ piece: 'dragonfly', square: -1, castle: true });
+    expect(await client.receiveJson()).toEqual({
       dto: 'Move',
       details: [
         { property: 'castle', constraints: { whitelistValidation: 'property castle should not exist' } },
@@ -67,67 +66,67 @@ describe('receiveJson(Dto) in loop-style handlers', () => {
         { property: 'square', constraints: { min: 'square must not be less than 0' } },
       ],
     });
-    client.send('"not an object"');
-    expect(await client.nextJson()).toEqual({
+    client.sendText('"not an object"');
+    expect(await client.receiveJson()).toEqual({
       dto: 'Move',
       details: [{ property: '', constraints: { isObject: 'the message must be a JSON object' } }],
     });
-    client.close();
+    await client.close();
   });
 
   it('takes validation options per call', async () => {
-    const client = await connect(server.url('/lenient'));
-    client.send(JSON.stringify({ piece: 'rook', square: 0, castle: true }));
-    expect(await client.nextJson()).toEqual({ keys: ['piece', 'square'] });
+    const client = await server.client.connect('/lenient');
+    client.sendJson({ piece: 'rook', square: 0, castle: true });
+    expect(await client.receiveJson()).toEqual({ keys: ['piece', 'square'] });
   });
 
   it('closes with 1007 when a validation error escapes the handler', async () => {
-    const client = await connect(server.url('/strict'));
-    client.send(JSON.stringify({ piece: 'rook' }));
-    const closed = await client.waitClose();
+    const client = await server.client.connect('/strict');
+    client.sendJson({ piece: 'rook' });
+    const closed = await client.expectClose();
     expect(closed.code).toBe(1007);
     expect(closed.reason).toMatch(/^message does not match Move: square invalid/);
   });
 
   it('keeps receiveJson<T>() unvalidated but parses it safely, bounded by maxJsonDepth', async () => {
-    const client = await connect(server.url('/plain'));
-    client.send(JSON.stringify({ a: [[[1]]] }));
-    expect(await client.nextJson()).toEqual({ a: [[[1]]] });
-    client.send(JSON.stringify({ a: [[[[1]]]] }));
-    expect(await client.waitClose()).toEqual({
+    const client = await server.client.connect('/plain');
+    client.sendJson({ a: [[[1]]] });
+    expect(await client.receiveJson()).toEqual({ a: [[[1]]] });
+    client.sendJson({ a: [[[[1]]]] });
+    expect(await client.expectClose()).toEqual({
       code: 1007,
       reason: 'message is not valid JSON: nesting is deeper than 4 levels (option maxJsonDepth)',
     });
   });
 
   it('refuses prototype keys in receiveJson<T>() too', async () => {
-    const client = await connect(server.url('/plain'));
-    client.send('{"a":1,"__proto__":{"polluted":true}}');
-    expect((await client.waitClose()).code).toBe(1007);
+    const client = await server.client.connect('/plain');
+    client.sendText('{"a":1,"__proto__":{"polluted":true}}');
+    expect((await client.expectClose()).code).toBe(1007);
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('accepts a "constructor" key with a plain value, and refuses one with an object value', async () => {
-    const client = await connect(server.url('/plain'));
-    client.send('{"constructor":"Ferrari"}');
-    expect(await client.nextJson()).toEqual({ constructor: 'Ferrari' });
-    client.send('{"constructor":{"prototype":{"polluted":true}}}');
-    expect(await client.waitClose()).toEqual({
+    const client = await server.client.connect('/plain');
+    client.sendText('{"constructor":"Ferrari"}');
+    expect(await client.receiveJson()).toEqual({ constructor: 'Ferrari' });
+    client.sendText('{"constructor":{"prototype":{"polluted":true}}}');
+    expect(await client.expectClose()).toEqual({
       code: 1007,
       reason: 'message is not valid JSON: key "constructor" is not allowed with an object value: it could alter object prototypes',
     });
   });
 
   it('rejects a DTO without class-validator decorators at once, before taking a message', async () => {
-    const client = await connect(server.url('/undecorated'));
-    expect(await client.nextJson()).toEqual({
+    const client = await server.client.connect('/undecorated');
+    expect(await client.receiveJson()).toEqual({
       name: 'TypeError',
       message:
         'receiveJson(Untyped): Untyped has no class-validator decorators, so forbidUnknownValues would reject ' +
         'every message. Decorate its properties (e.g. @IsString()), or call receiveJson() without a class for unvalidated JSON',
     });
-    client.send('{"piece":"pawn"}');
-    expect(await client.nextJson()).toEqual({ piece: 'pawn' });
-    client.close();
+    client.sendText('{"piece":"pawn"}');
+    expect(await client.receiveJson()).toEqual({ piece: 'pawn' });
+    await client.close();
   });
 });

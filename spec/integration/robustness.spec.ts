@@ -1,4 +1,5 @@
 import http from 'node:http';
+import NodeWebSocket from 'ws';
 import {
   OnConnect,
   ProAPI,
@@ -8,9 +9,10 @@ import {
   silentLogger,
   type WebSocketConnection,
 } from '../../index';
+import { createTestClient } from '../../testing';
 import { startApp, type StartedApp } from '../helpers/app';
 import { captureLogger } from '../helpers/capture-logger';
-import { connect, deferred, upgradeStatus, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 import { freePort } from '../helpers/process';
 
 class OddProtocolError extends WebSocketProtocolError {
@@ -91,20 +93,20 @@ describe('robustness: bad handler code and bad input never take the server down'
   });
 
   it('a send nobody awaits, to a peer that has gone, does not crash the process', async () => {
-    const peer = await connect(server.url('/peer'));
-    const sender = await connect(server.url('/fire-and-forget'));
-    peer.socket.terminate();
+    const peer = await server.client.connect('/peer');
+    const sender = await server.client.connect('/fire-and-forget');
+    await peer.terminate();
     await withTimeout(fireAndForgetDone.promise, 5000, 'the fire-and-forget sends');
-    expect(await sender.nextText()).toBe('alive');
+    expect(await sender.receiveText()).toBe('alive');
     expect(unhandled).toEqual([]);
-    sender.close();
+    await sender.close();
   });
 
   it("another socket's disconnect escaping a handler closes with 1011 and is logged", async () => {
-    const peer = await connect(server.url('/peer'));
-    const sender = await connect(server.url('/other-disconnect'));
-    peer.socket.terminate();
-    expect((await sender.waitClose()).code).toBe(1011);
+    const peer = await server.client.connect('/peer');
+    const sender = await server.client.connect('/other-disconnect');
+    await peer.terminate();
+    expect((await sender.expectClose()).code).toBe(1011);
     await logger.waitFor(
       (e) => e.level === 'error' && e.fields.err instanceof WebSocketDisconnect && e.fields.path === '/other-disconnect',
       'the 1011 log line',
@@ -112,35 +114,35 @@ describe('robustness: bad handler code and bad input never take the server down'
   });
 
   it('a protocol error with an unsendable close code closes with 1011 instead of crashing', async () => {
-    const client = await connect(server.url('/odd-code'));
-    expect((await client.waitClose()).code).toBe(1011);
+    const client = await server.client.connect('/odd-code');
+    expect((await client.expectClose()).code).toBe(1011);
   });
 
   it('a handler that neither accepts nor refuses gets HTTP 408 after acceptTimeoutMs', async () => {
-    expect(await upgradeStatus(server.url('/hangs'))).toBe(408);
+    expect(await server.client.upgradeStatus('/hangs')).toBe(408);
     await logger.waitFor((e) => /acceptTimeoutMs/.test(e.message), 'the accept-timeout log line');
   });
 
   it('deny() with a non-error status throws; close() with a reserved code rejects', async () => {
-    const client = await connect(server.url('/bad-codes'));
-    expect(await client.nextJson()).toEqual({
+    const client = await server.client.connect('/bad-codes');
+    expect(await client.receiveJson()).toEqual({
       denyError: 'deny() takes an HTTP error status (400-599), got 200',
       closeError: 'close code 1005 cannot be sent; use 1000, 1001, 1003, 1007-1014 or 3000-4999',
     });
-    client.close();
+    await client.close();
   });
 
   it('register(instance), accept() twice, and close() during a pending receive', async () => {
-    const client = await connect(server.url('/registered'));
-    expect(await client.nextText()).toBe('accept() was already called on this connection');
-    expect(await client.waitClose()).toEqual({ code: 4000, reason: 'server says bye' });
+    const client = await server.client.connect('/registered');
+    expect(await client.receiveText()).toBe('accept() was already called on this connection');
+    expect(await client.expectClose()).toEqual({ code: 4000, reason: 'server says bye' });
     const error = await withTimeout(receiveDuringClose.promise, 5000, 'the pending receive to reject');
     expect(error).toBeInstanceOf(WebSocketDisconnect);
     expect((error as WebSocketDisconnect).code).toBe(4000);
   });
 
   it('an unsupported WebSocket version gets 426 naming version 13', async () => {
-    expect(await upgradeStatus(server.url('/peer'), { protocolVersion: 8 })).toBe(426);
+    expect(await upgradeStatusOfVersion8(server.client.url('/peer'))).toBe(426);
   });
 
   it('an HTTP route answering an invalid status gets 500 and a log line', async () => {
@@ -204,11 +206,37 @@ describe('options and listen are checked', () => {
       await expect(second.listen(first.port, '127.0.0.1')).rejects.toThrow(/could not listen on 127.0.0.1:\d+/);
       const port = await second.listen(0, '127.0.0.1');
       expect(port).not.toBe(first.port);
-      const client = await connect(`ws://127.0.0.1:${port}/b`);
-      expect((await client.waitClose()).code).toBe(1000);
+      const client = await createTestClient(second);
+      expect(client.port).toBe(port);
+      const conn = await client.connect('/b');
+      expect((await conn.expectClose()).code).toBe(1000);
     } finally {
       await second.close();
       await first.app.close();
     }
   });
 });
+
+/**
+ * The status answering an upgrade that offers WebSocket version 8. The test client speaks only
+ * version 13, as browsers do, so this malformed handshake goes through `ws` directly.
+ */
+function upgradeStatusOfVersion8(url: string): Promise<number> {
+  const socket = new NodeWebSocket(url, { protocolVersion: 8 });
+  return withTimeout(
+    new Promise((resolve) => {
+      socket.once('unexpected-response', (_request, response) => {
+        response.resume();
+        socket.terminate(); // also closes the refused request's socket
+        resolve(response.statusCode ?? 0);
+      });
+      socket.once('open', () => {
+        socket.terminate();
+        resolve(101);
+      });
+      socket.on('error', () => undefined);
+    }),
+    5000,
+    `the answer to a version 8 upgrade of ${url}`,
+  );
+}

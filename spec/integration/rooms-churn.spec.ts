@@ -1,4 +1,4 @@
-import { connect, deferred, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 import { heapUsedAfterGc } from '../helpers/heap';
 import { startApp, type StartedApp } from '../helpers/app';
 
@@ -21,10 +21,10 @@ describe('10,000 join-and-disconnect cycles', () => {
     const id = String(i);
     const closed = deferred();
     serverSawClose.set(id, closed.resolve);
-    const client = await connect(server.url(`/cycle?id=${id}`), { perMessageDeflate: false });
+    const client = await server.client.connect(`/cycle?id=${id}`);
     // Half vanish without a closing handshake, half close cleanly.
-    if (i % 2 === 0) client.socket.terminate();
-    else client.close(1000);
+    if (i % 2 === 0) void client.terminate();
+    else void client.close(1000);
     await withTimeout(closed.promise, 5000, `the server to see client ${id} leave`);
     serverSawClose.delete(id);
   }

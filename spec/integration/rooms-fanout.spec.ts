@@ -1,4 +1,4 @@
-import type { TestSocket } from '../helpers/client';
+import type { TestConnection } from '../../testing';
 import { startPairServer, type PairServer } from '../helpers/pairs';
 
 describe('one room with 1,000 clients', () => {
@@ -24,9 +24,9 @@ describe('one room with 1,000 clients', () => {
   });
 });
 
-async function nextJsonMessages(client: TestSocket, count: number): Promise<unknown[]> {
+async function nextJsonMessages(client: TestConnection, count: number): Promise<unknown[]> {
   const messages: unknown[] = [];
-  while (messages.length < count) messages.push(await client.nextJson());
+  while (messages.length < count) messages.push(await client.receiveJson());
   return messages;
 }
 

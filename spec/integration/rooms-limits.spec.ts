@@ -8,7 +8,6 @@ import {
   type WebSocketConnection,
 } from '../../index';
 import { captureLogger, type CapturedLogger } from '../helpers/capture-logger';
-import { connect } from '../helpers/client';
 import { disconnectAbruptly, receivedSinceLastFence, startPairServer, type PairServer } from '../helpers/pairs';
 
 describe('rooms: maxRoomsPerConnection', () => {
@@ -71,9 +70,9 @@ describe('rooms: maxRoomsPerConnection', () => {
   });
 
   it('closes with 1008 and a short reason when the limit escapes a handler; the log names the option', async () => {
-    const client = await connect(server.url('/hoard'));
-    for (const room of ['x', 'y', 'z']) client.send(room);
-    expect(await client.waitClose()).toEqual({ code: 1008, reason: 'too many rooms: at most 2 per connection' });
+    const client = await server.client.connect('/hoard');
+    for (const room of ['x', 'y', 'z']) client.sendText(room);
+    expect(await client.expectClose()).toEqual({ code: 1008, reason: 'too many rooms: at most 2 per connection' });
     const logged = await log.waitFor((entry) => /cannot join room "z"/.test(String(entry.fields.reason)), 'the log line');
     expect(logged.fields.reason).toMatch(/maxRoomsPerConnection/);
     expect(server.app.getRoomSize('x')).toBe(0);
@@ -87,7 +86,7 @@ describe('rooms: maxRoomsPerConnection', () => {
     const everyone = [sender, ...receivers];
     const expectLobbyGot = async (text: string): Promise<void> => {
       const received = await receivedSinceLastFence(everyone);
-      expect(received).toEqual([[], ...receivers.map(() => [{ data: text, isBinary: false }])]);
+      expect(received).toEqual([[], ...receivers.map(() => [text])]);
     };
 
     await sender.conn.joinRoom('elsewhere');
@@ -147,19 +146,19 @@ describe("rooms: a bad name in the server's own app.* calls is a server bug", ()
   });
 
   it('closes with 1011 when one escapes a handler, and logs it as an error', async () => {
-    const client = await connect(server.url('/announce'));
-    expect(await client.waitClose()).toEqual({ code: 1011, reason: 'internal error' });
+    const client = await server.client.connect('/announce');
+    expect(await client.expectClose()).toEqual({ code: 1011, reason: 'internal error' });
     const logged = await log.waitFor((entry) => entry.message === 'handler threw; closing with 1011', 'the error log');
     expect(logged.level).toBe('error');
     expect(logged.fields.err).toMatchObject({ name: 'InvalidRoomNameError', closeCode: 1011 });
   });
 
   it("answers internal in a message gateway, where a client's bad name is invalid_room", async () => {
-    const client = await connect(server.url('/gateway'));
-    client.send(JSON.stringify({ type: 'announce', id: 1 }));
-    expect(await client.nextJson()).toEqual({ type: 'error', error: 'internal', id: 1, message: 'internal error' });
-    client.send(JSON.stringify({ type: 'join', id: 2, name: '' }));
-    expect(await client.nextJson()).toEqual({ type: 'error', error: 'invalid_room', id: 2, message: 'invalid room name: must not be empty' });
-    client.close();
+    const client = await server.client.connect('/gateway');
+    client.sendJson({ type: 'announce', id: 1 });
+    expect(await client.receiveJson()).toEqual({ type: 'error', error: 'internal', id: 1, message: 'internal error' });
+    client.sendJson({ type: 'join', id: 2, name: '' });
+    expect(await client.receiveJson()).toEqual({ type: 'error', error: 'invalid_room', id: 2, message: 'invalid room name: must not be empty' });
+    await client.close();
   });
 });

@@ -7,9 +7,10 @@ import {
   silentLogger,
   type WebSocketConnection,
 } from '../../index';
+import { createTestClient } from '../../testing';
 import { captureLogger, type CapturedLogger } from '../helpers/capture-logger';
-import { connect, deferred, withTimeout, type Received } from '../helpers/client';
-import { disconnectAbruptly, receivedSinceLastFence, startPairServer, type Pair, type PairServer } from '../helpers/pairs';
+import { deferred, withTimeout } from '../helpers/async';
+import { disconnectAbruptly, receivedSinceLastFence, startPairServer, type Pair, type PairServer, type Received } from '../helpers/pairs';
 
 const ROOMS = ['alpha', 'beta', 'gamma'] as const;
 const PER_ROOM = 20;
@@ -22,12 +23,14 @@ async function openRooms(server: PairServer): Promise<Pair[][]> {
   return members;
 }
 
+/** A text frame, as the client receives it. */
 function text(data: string): Received {
-  return { data, isBinary: false };
+  return data;
 }
 
+/** A binary frame, as the client receives it. */
 function binary(bytes: number[]): Received {
-  return { data: Buffer.from(bytes), isBinary: true };
+  return Buffer.from(bytes);
 }
 
 /** Asserts that exactly `expected` received `message` (once) since the last fence, and nobody else anything. */
@@ -185,7 +188,7 @@ describe('rooms: joins, leaves and disconnects', () => {
     expect(await alpha[3].conn.getRoomSize('beta')).toBe(15);
 
     // A clean close counts the same.
-    gamma[0].client.close(1000);
+    await gamma[0].client.close(1000);
     await withTimeout(gamma[0].conn.waitForClose(), 5000, 'the clean close');
     expect(app.getRoomSize('gamma')).toBe(19);
 
@@ -229,12 +232,12 @@ describe('rooms: joins, leaves and disconnects', () => {
     );
     const pair = await server.openPair();
     await pair.conn.joinRoom('shared');
-    const other = await connect(server.url('/other'));
+    const other = await server.client.connect('/other');
     const otherConn = await withTimeout(onOtherRoute.promise, 5000, 'the /other connection');
     expect(server.app.getRoomSize('shared')).toBe(2);
     await otherConn.broadcast('shared', 'across routes');
-    expect(await pair.client.next()).toEqual(text('across routes'));
-    other.close();
+    expect(await pair.client.receive()).toEqual(text('across routes'));
+    await other.close();
   });
 });
 
@@ -278,19 +281,19 @@ describe('rooms: bad input', () => {
   });
 
   it('closes with 1008 and a short reason when a bad room name from the client escapes the handler', async () => {
-    const client = await connect(server.url('/join/bad%0Aname'));
-    expect(await client.waitClose()).toEqual({
+    const client = await server.client.connect('/join/bad%0Aname');
+    expect(await client.expectClose()).toEqual({
       code: 1008,
       reason: 'invalid room name: control characters and unpaired surrogates are not allowed',
     });
     // The option to raise is for the operator: in the log line, not in the close frame.
-    const tooLong = await connect(server.url(`/join/${'x'.repeat(17)}`));
-    expect(await tooLong.waitClose()).toEqual({ code: 1008, reason: 'invalid room name: longer than 16 bytes of UTF-8' });
+    const tooLong = await server.client.connect(`/join/${'x'.repeat(17)}`);
+    expect(await tooLong.expectClose()).toEqual({ code: 1008, reason: 'invalid room name: longer than 16 bytes of UTF-8' });
     const logged = await log.waitFor((entry) => /xxxxx/.test(String(entry.fields.reason)), 'the log line of the long name');
     expect(logged).toMatchObject({ level: 'warn', fields: { code: 1008, reason: expect.stringMatching(/raise the maxRoomNameBytes option/) } });
-    const fine = await connect(server.url('/join/fine'));
-    expect(await fine.nextText()).toBe('joined');
-    fine.close();
+    const fine = await server.client.connect('/join/fine');
+    expect(await fine.receiveText()).toBe('joined');
+    await fine.close();
   });
 
   it('refuses broadcasts over maxPayloadLength with MessageTooLargeError and sends nothing', async () => {
@@ -329,19 +332,17 @@ describe('rooms: bad input', () => {
       await ws.sendText('watching');
       await ws.waitForClose();
     });
-    const port = await app.listen(0, '127.0.0.1');
+    const client = await createTestClient(app);
     try {
-      const watcher = await connect(`ws://127.0.0.1:${port}/watch`);
-      expect(await watcher.nextText()).toBe('watching');
-      const early = await connect(`ws://127.0.0.1:${port}/early`);
-      expect(await watcher.nextText()).toBe('someone is connecting');
+      const watcher = await client.connect('/watch');
+      expect(await watcher.receiveText()).toBe('watching');
+      await client.connect('/early');
+      expect(await watcher.receiveText()).toBe('someone is connecting');
       const error = await outcome.promise;
       expect(error).toBeInstanceOf(WebSocketStateError);
       expect((error as Error).message).toMatch(/Did you forget to call accept\(\)/);
-      early.close();
-      watcher.close();
     } finally {
-      await app.close();
+      await client.close(); // and the app, which it started
     }
   });
 

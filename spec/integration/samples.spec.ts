@@ -1,4 +1,4 @@
-import { connect } from '../helpers/client';
+import { createTestClient } from '../../testing';
 import { freePort, startSample, stopProcess } from '../helpers/process';
 
 describe('samples start as the README says', () => {
@@ -6,10 +6,11 @@ describe('samples start as the README says', () => {
     const port = await freePort();
     const { child } = await startSample('echo', port);
     try {
-      const client = await connect(`ws://127.0.0.1:${port}/ws`);
-      client.send('hello');
-      expect(await client.nextText()).toBe('Echo: hello');
-      client.close();
+      const client = await createTestClient(`ws://127.0.0.1:${port}`);
+      const conn = await client.connect('/ws');
+      conn.sendText('hello');
+      expect(await conn.receiveText()).toBe('Echo: hello');
+      await client.close();
     } finally {
       await stopProcess(child);
     }

@@ -1,12 +1,12 @@
 import { startApp } from '../helpers/app';
-import { connect, deferred } from '../helpers/client';
+import { deferred } from '../helpers/async';
 import { captureLogger } from '../helpers/capture-logger';
 
 describe('app.close() and running handlers', () => {
   it('resolves only after every handler has finished its cleanup', async () => {
     const cleanedUp: string[] = [];
     const started = deferred();
-    const { app, url } = await startApp({}, (a) =>
+    const { app, client } = await startApp({}, (a) =>
       a.websocket('/work', async (ws) => {
         await ws.accept();
         started.resolve();
@@ -19,24 +19,24 @@ describe('app.close() and running handlers', () => {
         }
       }),
     );
-    const clients = await Promise.all([connect(url('/work')), connect(url('/work'))]);
+    const conns = await Promise.all([client.connect('/work'), client.connect('/work')]);
     await started.promise;
     await app.close();
     expect(cleanedUp).toEqual(['/work', '/work']);
-    for (const client of clients) expect((await client.waitClose()).code).toBe(1001);
+    for (const conn of conns) expect((await conn.expectClose()).code).toBe(1001);
   });
 
   it('gives up after shutdownTimeoutMs on a handler that never ends, and says so', async () => {
     const logger = captureLogger();
     const reached = deferred();
-    const { app, url } = await startApp({ logger, shutdownTimeoutMs: 50 }, (a) =>
+    const { app, client } = await startApp({ logger, shutdownTimeoutMs: 50 }, (a) =>
       a.websocket('/stuck', async (ws) => {
         await ws.accept();
         reached.resolve();
         await new Promise(() => undefined); // never settles
       }),
     );
-    await connect(url('/stuck'));
+    await client.connect('/stuck');
     await reached.promise;
     await app.close();
     const warning = logger.entries.find((e) => e.level === 'warn' && /did not finish/.test(e.message));

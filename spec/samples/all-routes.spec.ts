@@ -1,5 +1,5 @@
 import { createApp } from '../../samples/all-routes';
-import { createTestClient, type TestableApp, type TestClient } from '../../testing';
+import { createTestClient, type TestClient } from '../../testing';
 import { captureLogger } from '../helpers/capture-logger';
 import { httpGet } from '../helpers/http';
 import { freePort, startNpm, stopProcess } from '../helpers/process';
@@ -81,9 +81,6 @@ describe('`npm start` (samples/all-routes.ts): every route of the spec on one po
 });
 
 describe('`npm start` as a process', () => {
-  /** proapi/testing, talking to a server that runs in another process. */
-  const external = (port: number): TestableApp => ({ port, listening: true, listen: async () => port, close: async () => undefined });
-
   it('prints the ready line, the routes and the page address, says it binds every interface, and serves', async () => {
     const port = await freePort();
     const { child, output } = await startNpm(['start'], port, { until: 'HOST=127.0.0.1 keeps it on this one' });
@@ -94,7 +91,7 @@ describe('`npm start` as a process', () => {
       expect(printed).toContain(`page: http://127.0.0.1:${port}/\n`);
       expect(printed).toContain('bound to every interface (0.0.0.0), so other machines can connect too; HOST=127.0.0.1 keeps it on this one');
       expect((await httpGet(`http://127.0.0.1:${port}/`)).body).toContain('<title>ProAPI chat</title>');
-      const client = await createTestClient(external(port));
+      const client = await createTestClient(`ws://127.0.0.1:${port}`); // the server in the other process
       try {
         const secure = await client.connect('/secure?token=secret');
         expect(await secure.receiveJson()).toEqual({ message: 'Welcome, admin!' });

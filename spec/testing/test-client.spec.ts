@@ -9,7 +9,7 @@ import {
   UpgradeRefusedError,
   type TestClient,
 } from '../../testing';
-import { deferred, withTimeout } from '../helpers/client';
+import { deferred, withTimeout } from '../helpers/async';
 
 /** An app whose routes exercise each part of the client; `serverClose` reports how sockets closed. */
 function buildApp(serverClose: (info: CloseInfo) => void = () => undefined): ProAPI {

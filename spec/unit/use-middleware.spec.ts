@@ -12,7 +12,7 @@ import {
   type MiddlewareNext,
 } from '../../index';
 import { composeRoute } from '../../lib/middleware/compose-middleware';
-import type { Route } from '../../lib/routing/route';
+import { functionRoute } from '../../lib/routing/function-route';
 import { captureLogger } from '../helpers/capture-logger';
 
 const named = (name: string): MiddlewareFunction => {
@@ -157,14 +157,7 @@ describe('@UseMiddleware', () => {
 
 describe('composeRoute', () => {
   const handler = (): void => undefined;
-  const route: Route = {
-    path: '/x',
-    compiled: { pattern: '/x', paramNames: [], wildcardSegment: -1, shape: '/x' },
-    gatewayName: '(function)',
-    handlerName: 'handler',
-    middlewares: [],
-    handle: handler,
-  };
+  const route = functionRoute('/x', { pattern: '/x', paramNames: [], wildcardSegment: -1, shape: '/x' }, handler, []);
   const instantiate = (cls: new () => WebSocketMiddleware): WebSocketMiddleware => new cls();
 
   it('leaves a route without middleware as it is: the bare handler, no wrapper', () => {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../cli.error';
 import type { CliIO } from '../cli-io';
-import { formatRoutes } from '../format-routes';
+import type { AppDescriptor } from '../../routing/route-descriptor';
+import { descriptorJson, formatRoutes, routeRows } from '../format-routes';
 import { loadEntry } from '../load-entry';
 
 export interface RoutesOptions {
@@ -15,7 +16,8 @@ const DEFAULT_ENTRIES = ['app.ts', 'app.js'];
 
 /**
  * `proapi routes`: loads the project's app module, calls its `createApp()` (or takes its default
- * export) and prints `app.routes`. The app is built, never started: no port is opened.
+ * export) and prints its routes: a table of `app.routes`, or with `--json` the whole
+ * `app.describe()`. The app is built, never started: no port is opened.
  */
 export async function printRoutes(options: RoutesOptions, io: CliIO): Promise<void> {
   const root = path.resolve(io.cwd, options.cwd ?? '.');
@@ -27,13 +29,13 @@ export async function printRoutes(options: RoutesOptions, io: CliIO): Promise<vo
     if (error instanceof CliError) throw error;
     throw new CliError(`could not load ${entry}: ${(error as Error).message}`);
   }
-  const routes = await readRoutes(entry, exports);
+  const described = await describeApp(entry, exports);
   if (options.json) {
-    io.stdout(`${JSON.stringify(routes, null, 2)}\n`);
-  } else if (routes.length === 0) {
+    io.stdout(`${descriptorJson(described)}\n`);
+  } else if (described.routes.length === 0) {
     io.stdout('The app has no routes yet: register gateways with new ProAPI({ gateways: [...] }).\n');
   } else {
-    io.stdout(formatRoutes(routes));
+    io.stdout(formatRoutes(routeRows(described)));
   }
 }
 
@@ -53,7 +55,7 @@ function findEntry(root: string, given: string | undefined): string {
   );
 }
 
-async function readRoutes(entry: string, exports: Record<string, unknown>): Promise<readonly object[]> {
+async function describeApp(entry: string, exports: Record<string, unknown>): Promise<AppDescriptor> {
   const factory = exports.createApp ?? exports.default;
   let app: unknown = factory;
   if (typeof factory === 'function') {
@@ -64,15 +66,15 @@ async function readRoutes(entry: string, exports: Record<string, unknown>): Prom
       throw new CliError(`${name} in ${path.basename(entry)} threw: ${describeThrown(error)}`);
     }
   }
-  const hasRoutes = typeof app === 'object' && app !== null && 'routes' in app;
-  if (!hasRoutes) {
+  const describable = typeof app === 'object' && app !== null && typeof (app as { describe?: unknown }).describe === 'function';
+  if (!describable) {
     throw new CliError(
       `${path.basename(entry)} must export createApp() returning a ProAPI app ` +
         `(its exports: ${Object.keys(exports).join(', ') || 'none'})`,
     );
   }
   try {
-    return (app as { routes: readonly object[] }).routes;
+    return (app as { describe(): AppDescriptor }).describe();
   } catch (error) {
     throw new CliError(`the app's routes are not valid: ${(error as Error).message}`);
   }

@@ -1,0 +1,30 @@
+import type { Middleware } from '../middleware/web-socket-middleware';
+import { describeMiddlewares, describeRequestValues } from './describe-route';
+import type { CompiledPath } from './path-pattern';
+import type { ConnectionHandler, Route } from './route';
+
+/** The route of `app.websocket(path, handler, { middlewares })`: a function reads whatever it wants, so it declares no request values. */
+export function functionRoute(path: string, compiled: CompiledPath, handler: ConnectionHandler, middlewares: readonly Middleware[]): Route {
+  const handlerName = handler.name || 'anonymous';
+  return {
+    path,
+    compiled,
+    gatewayName: '(function)',
+    handlerName,
+    middlewares: [...middlewares],
+    handle: handler,
+    descriptor: {
+      path,
+      ...describeRequestValues(compiled, [], path),
+      gateway: null,
+      style: 'function',
+      connect: handlerName,
+      disconnect: null,
+      middlewares: describeMiddlewares(middlewares),
+      discriminator: null,
+      idField: null,
+      messages: [],
+      emits: [],
+    },
+  };
+}
