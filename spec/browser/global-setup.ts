@@ -13,7 +13,14 @@ interface RunSelection {
  * installed by hand, and a machine where it cannot be installed stops at once with the command.
  */
 export default function globalSetup(globalConfig: RunSelection): void {
-  if (includesBrowserSpecs(globalConfig)) ensureChromium();
+  if (!includesBrowserSpecs(globalConfig)) return;
+  try {
+    ensureChromium();
+  } catch (error) {
+    // The message is the whole story (what is missing, the command to run): no stack trace.
+    process.stderr.write(`\n${(error as Error).message}\n\n`);
+    process.exit(1);
+  }
 }
 
 function includesBrowserSpecs(globalConfig: RunSelection): boolean {
