@@ -1,14 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { silentLogger, type ProAPI, type WebSocketConnection } from '../../index';
 import { createApp as createChat } from '../../samples/chat';
 import { createApp as createSecureChat } from '../../samples/secure-chat';
 import { createTestClient } from '../../testing';
 import { launchChromium } from './chromium';
+import { saveScreenshot } from './screenshots';
 
 const WAIT_MS = 10_000;
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
 
 describe('the chat page in headless Chromium', () => {
   let browser: Browser;
@@ -258,11 +256,10 @@ describe('the chat page in headless Chromium', () => {
       }, 60_000);
 
       it.each([390, 1280])('screenshot at %i px (docs/screenshots/)', async (width) => {
-        mkdirSync(SCREENSHOTS, { recursive: true });
         const room = `tour-${width}`;
         const joinPage = await openPage(pageUrl(app()), width);
         await joinPage.fill('#name', 'ann');
-        await joinPage.screenshot({ path: path.join(SCREENSHOTS, `chat-join-${width}.png`) });
+        await saveScreenshot(joinPage, `chat-join-${width}`);
 
         const bob = await join(pageUrl(app()), { name: 'bob', room });
         await fillAndJoin(joinPage, { name: 'ann', room });
@@ -273,7 +270,7 @@ describe('the chat page in headless Chromium', () => {
         await say(joinPage, 'It does: no sideways scrolling, and my own lines say (you).');
         await waitForLine(joinPage, 'message', 'It does');
         expect(await horizontalOverflow(joinPage)).toBe(0);
-        await joinPage.screenshot({ path: path.join(SCREENSHOTS, `chat-${width}.png`) });
+        await saveScreenshot(joinPage, `chat-${width}`);
       }, 60_000);
     });
   });
