@@ -34,9 +34,10 @@ open a second one with another username, and send \`{"type":"chat","text":"hello
 ## TypeScript
 
 The project uses TypeScript 5 (\`typescript\` is pinned to ${ownRange('typescript')} in package.json).
-TypeScript 7 does not work here yet: ts-node, which \`npm start\` and \`proapi routes\` use, and
-ts-jest, which \`npm test\` uses, need TypeScript 5's compiler API. If \`npm install typescript\`
-gave you 7, go back with \`npm install --save-dev typescript@5\`.
+TypeScript 7, npm's \`latest\`, type-checks and builds it (\`npm run build && node dist/main.js\`),
+but ts-node (\`npm start\`, \`proapi routes\`) and ts-jest (\`npm test\`) need TypeScript 5's
+compiler API and fail with 7. If \`npm install typescript\` gave you 7, go back with
+\`npm install --save-dev typescript@5\`.
 ${vendored(proapiSpec)}`,
   };
 }
