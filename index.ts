@@ -2,7 +2,7 @@ import 'reflect-metadata';
 
 export { ProAPI, type RunOptions, type WebSocketRouteOptions } from './lib/app';
 export type { ProAPIOptions, ConnectionLimits, GatewayContainer, GatewayClass } from './lib/options';
-export { DEFAULT_LIMITS } from './lib/options';
+export { DEFAULT_LIMITS } from './lib/limits';
 export {
   WebSocketConnection,
   type InboundMessage,
@@ -11,8 +11,14 @@ export {
   type ReceiveJsonOptions,
   type CloseInfo,
 } from './lib/connection/web-socket-connection';
+export type { UserData } from './lib/connection/user-data';
+export type { ErrorHook, ErrorContext } from './lib/connection/answer-error';
+export type { ErrorStage } from './lib/connection/connection-context';
 export * from './lib/errors';
-export { WsException, WebSocketValidationError, type ValidationDetail } from './lib/messages/message-errors';
+export type { Broker, BrokerHost } from './lib/broker/broker';
+export { LocalBroker } from './lib/broker/local.broker';
+export type { Instrumentation } from './lib/instrumentation/instrumentation';
+export type { AppStats } from './lib/instrumentation/stats';
 export type { MessageOptions, MessageErrorCode } from './lib/messages/message-options';
 export type { DtoClass } from './lib/messages/dto-validator';
 export type { GatewayOptions } from './lib/metadata/records';
@@ -44,5 +50,4 @@ export type {
   TokenSource,
 } from './lib/middleware/middleware-description';
 export type { HttpHandler, HttpReply, HttpRequestInfo } from './lib/http-route';
-export { isNativeUws } from './lib/adapter/native-check';
 export * from './decorators';

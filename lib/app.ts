@@ -1,7 +1,12 @@
 import { UwsAdapter } from './adapter/uws.adapter';
-import { runConnection } from './connection/connection-runner';
+import type { Broker } from './broker/broker';
+import { LocalBroker } from './broker/local.broker';
+import type { ErrorHook } from './connection/answer-error';
+import type { UserData } from './connection/user-data';
 import { RouteDefinitionError } from './errors';
 import type { HttpHandler, HttpRoute } from './http-route';
+import type { Instrumentation } from './instrumentation/instrumentation';
+import { StatsCounters, type AppStats } from './instrumentation/stats';
 import type { Logger } from './logger';
 import { warnIfTransformerStorageMissing } from './messages/dto-validator';
 import { composeRoute } from './middleware/compose-middleware';
@@ -9,14 +14,15 @@ import { constructMiddleware } from './middleware/construct-middleware';
 import { assertMiddleware } from './middleware/resolve-middleware';
 import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
-import { compilePath } from './routing/path-pattern';
 import { functionRoute } from './routing/function-route';
-import { scanGateway } from './routing/gateway-scanner';
-import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
 import type { AppDescriptor } from './routing/route-descriptor';
-import { buildRouteTable, describeApp, describeRoute } from './routing/route-table';
 import { checkRoomName } from './rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
+import { scanGateway } from './routing/gateway-scanner';
+import { compilePath } from './routing/path-pattern';
+import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
+import { buildRouteTable, describeApp, describeRoute } from './routing/route-table';
+import { AppRuntime } from './runtime/app-runtime';
 
 export interface RunOptions {
   /** Default: `PORT` from the environment, else 8000. */
@@ -49,16 +55,23 @@ export class ProAPI {
   private readonly instances = new Map<GatewayClass, object>();
   private readonly middlewareInstances = new Map<MiddlewareClass, WebSocketMiddleware>();
   private globalMiddlewares: readonly Middleware[] = [];
-  private adapter: UwsAdapter | null = null;
+  private readonly broker: Broker;
+  private readonly onError: ErrorHook | undefined;
+  private readonly instrumentations: Instrumentation[] = [];
+  private readonly counters = new StatsCounters();
+  private runtime: AppRuntime | null = null;
   private table: readonly Route[] | null = null;
   private removeSignalHandlers: (() => void) | undefined;
   private closed = false;
 
   constructor(options: ProAPIOptions = {}) {
     this.options = resolveOptions(options);
+    this.broker = options.broker ?? new LocalBroker();
+    this.onError = options.onError;
     UwsAdapter.checkNativeBinary(this.options.logger);
     warnIfTransformerStorageMissing(this.options.logger);
     if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
+    if (options.instrumentation) this.instrumentations.push(...[options.instrumentation].flat());
     for (const gateway of options.gateways ?? []) this.register(gateway);
   }
 
@@ -107,7 +120,7 @@ export class ProAPI {
    * app.websocket('/chat/:room', async (ws) => { await ws.accept(); await ws.sendText(ws.params.room); });
    * app.websocket('/secure', secureHandler, { middlewares: [new AuthMiddleware(authenticate)] });
    */
-  websocket<TUserData extends object = Record<string, unknown>>(
+  websocket<TUserData extends object = UserData>(
     path: string,
     handler: ConnectionHandler<TUserData>,
     options: WebSocketRouteOptions = {},
@@ -139,6 +152,17 @@ export class ProAPI {
   }
 
   /**
+   * Adds hooks for metrics and tracing, before `listen()`.
+   * @example
+   * app.instrument({ connectionOpened: (route) => opened.inc({ route }) });
+   */
+  instrument(instrumentation: Instrumentation): this {
+    this.assertNotSealed('instrumentation');
+    this.instrumentations.push(instrumentation);
+    return this;
+  }
+
+  /**
    * A frozen description of every WebSocket route: path and parameters, middleware, handlers,
    * message types with their DTO and reply classes, and declared pushes. Scans the gateways
    * without starting a server; what API documents and client generators read.
@@ -149,15 +173,23 @@ export class ProAPI {
     return describeApp(this.buildRoutes());
   }
 
-  /** Boots the app: scans gateways, seals the route table, listens. Resolves with the bound port. */
+  /** Boots the app: scans gateways, seals the route table, starts the broker, listens. Resolves with the bound port. */
   async listen(port = 0, host = '0.0.0.0'): Promise<number> {
     if (this.closed) throw new Error('listen() after close(): an app listens once; build a new app (e.g. createApp()) to serve again');
-    if (this.adapter) throw new Error('listen() was already called on this app');
+    if (this.runtime) throw new Error('listen() was already called on this app');
     const table = this.buildRoutes();
     this.table = table;
-    const logger = this.options.logger;
-    this.adapter = new UwsAdapter(this.options, (ws, route) => runConnection(ws, route, logger));
-    this.adapter.mount(table, this.httpRoutes);
+    const { logger } = this.options;
+    const runtime = new AppRuntime({
+      options: this.options,
+      routes: table,
+      httpRoutes: this.httpRoutes,
+      broker: this.broker,
+      stats: this.counters,
+      instrumentations: this.instrumentations,
+      onError: this.onError,
+    });
+    this.runtime = runtime;
     for (const route of table) {
       const info = describeRoute(route);
       const chain = info.middlewares.length > 0 ? ` [${info.middlewares.join(' -> ')}]` : '';
@@ -165,9 +197,9 @@ export class ProAPI {
     }
     for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     try {
-      return await this.adapter.listen(port, host);
+      return await runtime.listen(port, host);
     } catch (error) {
-      this.adapter = null; // so listen() can be tried again, e.g. on another port
+      this.runtime = null; // so listen() can be tried again, e.g. on another port
       throw error;
     }
   }
@@ -177,7 +209,7 @@ export class ProAPI {
    * `close()`, for logs; check {@link listening} to know whether the app still serves.
    */
   get port(): number {
-    return this.adapter?.serverPort ?? 0;
+    return this.runtime?.adapter.serverPort ?? 0;
   }
 
   /**
@@ -189,12 +221,22 @@ export class ProAPI {
     return this.port !== 0 && !this.closed;
   }
 
-  /** Stops listening, closes every connection with 1001 and waits for handlers to finish. */
+  /** Stops listening, closes every connection with 1001, waits for handlers to finish, stops the broker. */
   async close(): Promise<void> {
-    if (this.adapter) this.closed = true;
+    if (this.runtime) this.closed = true;
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;
-    await this.adapter?.close();
+    await this.runtime?.close();
+  }
+
+  /**
+   * Live totals since the app was built: connections, rooms, messages and bytes in and out,
+   * errors by code, refused upgrades by status.
+   * @example
+   * app.get('/stats', async () => ({ headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(await app.stats()) }));
+   */
+  async stats(): Promise<AppStats> {
+    return this.runtime ? this.runtime.stats() : this.counters.snapshot(0);
   }
 
   // ---- rooms: push from outside any handler (timers, HTTP routes, jobs) --------------------
@@ -229,23 +271,26 @@ export class ProAPI {
     this.publishToRoom(room, data, true);
   }
 
-  /** How many connections are in `room` right now. */
-  getRoomSize(room: string): number {
+  /**
+   * How many connections are in `room` right now, in every process the broker reaches. A promise,
+   * since a broker may ask other processes. Rejects with `InvalidRoomNameError` (a server bug).
+   */
+  async getRoomSize(room: string): Promise<number> {
     const invalid = checkRoomName(room, this.options.maxRoomNameBytes, 'server');
     if (invalid !== null) throw invalid;
-    return this.adapter?.numSubscribers(room) ?? 0;
+    return this.runtime ? this.runtime.rooms.size(room) : 0;
   }
 
-  /** Every room with at least one connection in it, in no particular order. */
-  getRooms(): string[] {
-    return this.adapter?.getRooms() ?? [];
+  /** Every room with at least one connection in it (in every process the broker reaches), in no particular order. */
+  async getRooms(): Promise<string[]> {
+    return this.runtime ? this.runtime.rooms.rooms() : [];
   }
 
   private publishToRoom(room: string, data: RoomPayload, isBinary: boolean): void {
     const refused =
       checkRoomName(room, this.options.maxRoomNameBytes, 'server') ?? checkPayloadSize(data, this.options.maxPayloadLength);
     if (refused !== null) throw refused;
-    this.adapter?.publish(room, data, isBinary, null);
+    this.runtime?.rooms.publish(room, data, isBinary, null);
   }
 
   /**

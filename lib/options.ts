@@ -1,87 +1,52 @@
+import type { Broker } from './broker/broker';
+import type { ErrorHook } from './connection/answer-error';
+import type { Instrumentation } from './instrumentation/instrumentation';
+import { DEFAULT_LIMITS, type ConnectionLimits } from './limits';
 import { createDefaultLogger, type Logger } from './logger';
 import type { Middleware } from './middleware/web-socket-middleware';
 
-/** Builds gateway instances, so a DI container (tsyringe, typedi, inversify) can inject their dependencies. */
+export { DEFAULT_LIMITS, type ConnectionLimits };
+
+/** Builds gateway and middleware instances, so a DI container (tsyringe, typedi, inversify) can inject their dependencies. */
 export interface GatewayContainer {
   get<T>(cls: new (...args: never[]) => T): T;
-}
-
-/** Limits and transport settings. Every limit has a default; each can be changed here. */
-export interface ConnectionLimits {
-  /**
-   * Largest inbound message in bytes; larger ones close the socket with 1009. Default 1 MiB.
-   * (Beyond twice this size uWS v20.30 drops the TCP connection without a close frame: 1006.)
-   * Broadcasts larger than this are refused with `MessageTooLargeError`.
-   */
-  maxPayloadLength: number;
-  /** Inbound messages waiting for a receive, per connection; one more closes with 1008. Default 1024. */
-  maxQueuedMessages: number;
-  /** Buffered outbound bytes above which `send*()` resolves only after the socket drains. Default 256 KiB. */
-  sendHighWaterMark: number;
-  /**
-   * Buffered outbound bytes above which uWS drops messages to a slow receiver (sends and room
-   * broadcasts alike; other receivers of a broadcast are not held back). Default 4 MiB.
-   */
-  maxBackpressure: number;
-  /** Close a receiver whose buffer passes `maxBackpressure` instead of dropping its messages. Default false. */
-  closeOnBackpressureLimit: boolean;
-  /** Seconds without traffic before uWS closes the socket (pings are sent automatically). Default 120. */
-  idleTimeoutSeconds: number;
-  /** Open plus upgrading connections per process; more get HTTP 503. Default 100,000. */
-  maxConnections: number;
-  /** Milliseconds `app.close()` waits for handlers to finish after closing their sockets. Default 5,000. */
-  shutdownTimeoutMs: number;
-  /** Deepest nesting of objects/arrays `receiveJson()` and `@OnMessage` accept. Default 32, at most 1000. */
-  maxJsonDepth: number;
-  /** Longest JSON text (UTF-16 code units) `receiveJson()` and `@OnMessage` parse. Default 1 MiB. */
-  maxJsonLength: number;
-  /** Milliseconds a handler may take to accept or refuse; then the upgrade gets HTTP 408 (0: no limit). Default 10,000. */
-  acceptTimeoutMs: number;
-  /** Longest room name in UTF-8 bytes; longer ones are an `InvalidRoomNameError`. Default 256. */
-  maxRoomNameBytes: number;
-  /**
-   * Rooms one connection may be in at once; one more `joinRoom()` rejects with `RoomLimitError`
-   * (room names usually come from clients, and each room costs server memory). Default 1024;
-   * `Infinity` for no limit.
-   */
-  maxRoomsPerConnection: number;
 }
 
 export interface ProAPIOptions extends Partial<ConnectionLimits> {
   /** Gateway classes (decorated with `@WebSocket`) or instances to register at construction. */
   gateways?: ReadonlyArray<GatewayClass | object>;
-  /** Builds gateway instances; default: `new Gateway()` once per class. */
+  /** Builds gateway and middleware instances; default: `new Gateway()` once per class. */
   container?: GatewayContainer;
   /** Where ProAPI logs. Default: pino at `PROAPI_LOG_LEVEL` or `info`. */
   logger?: Logger;
   /** Middleware every WebSocket route runs first (see `app.websocketMiddlewares`). */
   websocketMiddlewares?: readonly Middleware[];
+  /**
+   * Carries rooms to other processes (worker threads, other machines). Default: the local broker,
+   * which serves the rooms of this process only.
+   */
+  broker?: Broker;
+  /**
+   * Sees every error that escapes a middleware or handler, with its connection, before ProAPI
+   * answers it; return `'handled'` to answer it yourself.
+   * @example
+   * new ProAPI({ onError: (error, { connection, stage }) => void sentry.captureException(error, { extra: { path: connection.path, stage } }) });
+   */
+  onError?: ErrorHook;
+  /** Hooks for metrics and tracing (see {@link Instrumentation}); more can be added with `app.instrument()`. */
+  instrumentation?: Instrumentation | readonly Instrumentation[];
 }
 
 /** A gateway class; its constructor may take any arguments (a container supplies them). */
 export type GatewayClass = new (...args: never[]) => object;
 
+/** @internal */
 export interface ResolvedOptions extends ConnectionLimits {
   container: GatewayContainer | undefined;
   logger: Logger;
 }
 
-export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
-  maxPayloadLength: 1024 * 1024,
-  maxQueuedMessages: 1024,
-  sendHighWaterMark: 256 * 1024,
-  maxBackpressure: 4 * 1024 * 1024,
-  closeOnBackpressureLimit: false,
-  idleTimeoutSeconds: 120,
-  maxConnections: 100_000,
-  shutdownTimeoutMs: 5_000,
-  maxJsonDepth: 32,
-  maxJsonLength: 1024 * 1024,
-  acceptTimeoutMs: 10_000,
-  maxRoomNameBytes: 256,
-  maxRoomsPerConnection: 1024,
-});
-
+/** @internal */
 export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
     ...DEFAULT_LIMITS,

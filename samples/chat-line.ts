@@ -41,10 +41,8 @@ export async function* chatLines(ws: WebSocketConnection<object>): AsyncGenerato
 }
 
 function errorFrame(error: WebSocketProtocolError): { type: 'error'; error: string; message: string } {
-  if (error instanceof WebSocketValidationError) {
-    const first = error.details[0];
-    const message = first ? Object.values(first.constraints)[0] : error.reason;
-    return { type: 'error', error: 'validation', message: message ?? error.reason };
-  }
-  return { type: 'error', error: 'invalid_json', message: error.reason };
+  // A validation error's reason is a summary; its first constraint says what to fix.
+  const first = error instanceof WebSocketValidationError ? error.details[0] : undefined;
+  const message = first ? (Object.values(first.constraints)[0] ?? error.reason) : error.reason;
+  return { type: 'error', error: error.wireCode, message };
 }

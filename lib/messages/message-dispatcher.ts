@@ -1,17 +1,15 @@
-import { SENT, type InboundMessage, type MessageSink, type WebSocketConnection } from '../connection/web-socket-connection';
-import {
-  CloseCode,
-  InvalidRoomNameError,
-  MessageTooLargeError,
-  WebSocketDisconnect,
-  WebSocketJsonError,
-} from '../errors';
-import { blamesPeer } from '../connection/close-code';
+import { performance } from 'node:perf_hooks';
+import type { ErrorSite, MessageSink } from '../connection/connection-context';
+import { isThenable } from '../connection/connection-runner';
+import { SENT } from '../connection/outbound';
+import type { InboundMessage } from '../connection/peer';
+import type { WebSocketConnection } from '../connection/web-socket-connection';
+import { CloseCode, validationSummary, WebSocketDisconnect, WebSocketJsonError, type ErrorAnswer, type ValidationDetail } from '../errors';
 import type { Invoker } from '../routing/param-resolvers';
 import { ValidationFailure, type DtoValidator } from './dto-validator';
-import { closeForEscapedError } from './close-on-error';
-import { WebSocketValidationError, WsException, type ValidationDetail } from './message-errors';
 import type { MessageErrorCode, ResolvedMessageOptions } from './message-options';
+import { capDetails } from '../errors/validation-details';
+import { requestIdProblem } from './request-id';
 import { parseJsonSafely } from './safe-json';
 
 /** One `@OnMessage` handler, compiled at boot. */
@@ -39,7 +37,7 @@ const MAX_ECHOED_TYPE = 64;
  *
  * Reply: `{ type, id, data }`. Errors: `{ type: 'error', error, id, message, details | data }`.
  */
-export class MessageDispatcher implements MessageSink {
+export class MessageDispatcher implements MessageSink<WebSocketConnection> {
   private readonly discriminator: string;
   private readonly idField: string;
   /** `,"id":`, serialized once. */
@@ -64,7 +62,7 @@ export class MessageDispatcher implements MessageSink {
     }
     let parsed: unknown;
     try {
-      parsed = parseJsonSafely(message, ws.settings);
+      parsed = parseJsonSafely(message, ws.route.app.settings);
     } catch (error) {
       return this.fail(ws, 'invalid_json', undefined, (error as WebSocketJsonError).detail, CloseCode.INVALID_PAYLOAD);
     }
@@ -74,11 +72,9 @@ export class MessageDispatcher implements MessageSink {
     }
     const fields = parsed as Record<string, unknown>;
     const id = fields[this.idField];
-    // Echoed as given; `1e999` parses to Infinity, which JSON would echo as null.
-    if (id !== undefined && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
-      return this.invalid(ws, undefined, 'request id', [
-        { property: this.idField, constraints: { isRequestId: `${this.idField} must be a string or a finite number` } },
-      ]);
+    const idProblem = requestIdProblem(id, this.idField); // echoed as given, or refused
+    if (idProblem !== undefined) {
+      return this.invalid(ws, undefined, 'request id', [{ property: this.idField, constraints: { isRequestId: idProblem } }]);
     }
     const type = fields[this.discriminator];
     const handler =
@@ -95,18 +91,26 @@ export class MessageDispatcher implements MessageSink {
       return this.handlerFailed(ws, handler, id, error);
     }
     if (checked instanceof Promise) return this.runAfterValidation(ws, handler, id, checked);
-    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `"${handler.type}" message`, checked.details);
+    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `"${handler.type}" message`, checked.details, checked.total);
     return this.run(ws, handler, id, checked);
   }
 
   private run(ws: WebSocketConnection, handler: CompiledMessageHandler, id: unknown, message: unknown): Pending {
+    const timed = ws.route.app.probe.handlerDuration;
+    const started = timed === null ? 0 : performance.now();
     let result: unknown;
     try {
       result = handler.invoke(ws, message);
     } catch (error) {
+      if (timed !== null) timed(ws.route.path, handler.type, performance.now() - started);
       return this.handlerFailed(ws, handler, id, error);
     }
-    if (isThenable(result)) return this.replyWhenSettled(ws, handler, id, result);
+    if (isThenable(result)) {
+      const replying = this.replyWhenSettled(ws, handler, id, result);
+      if (timed !== null) void replying.then(() => timed(ws.route.path, handler.type, performance.now() - started));
+      return replying;
+    }
+    if (timed !== null) timed(ws.route.path, handler.type, performance.now() - started);
     return result === undefined ? undefined : this.reply(ws, handler, id, result);
   }
 
@@ -124,7 +128,7 @@ export class MessageDispatcher implements MessageSink {
       return;
     }
     if (checked instanceof ValidationFailure) {
-      await this.invalid(ws, id, `"${handler.type}" message`, checked.details);
+      await this.invalid(ws, id, `"${handler.type}" message`, checked.details, checked.total);
     } else {
       await this.run(ws, handler, id, checked);
     }
@@ -158,36 +162,22 @@ export class MessageDispatcher implements MessageSink {
     return send(ws, text);
   }
 
+  /** A handler (or the validator) threw: the app's error model answers, with an error frame carrying the id. */
   private handlerFailed(ws: WebSocketConnection, handler: CompiledMessageHandler, id: unknown, error: unknown): Pending {
-    if (error instanceof WsException) return this.answerException(ws, error, id);
-    // Bad client data met by the handler itself (e.g. a follow-up `receiveJson(Dto)`, a room name
-    // from the message) is answered like a failure at dispatch; other protocol errors close as in
-    // loop-style handlers.
-    if (error instanceof WebSocketValidationError) return this.invalid(ws, id, error.dto, error.details);
-    if (error instanceof WebSocketJsonError) {
-      return this.fail(ws, 'invalid_json', id, error.detail, CloseCode.INVALID_PAYLOAD);
-    }
-    // The client is told the short reason; the log keeps the message, with its hint for the operator.
-    // A bad name in the server's own app.* calls is a server bug, answered below as internal.
-    if (error instanceof InvalidRoomNameError && blamesPeer(error)) {
-      return this.fail(ws, 'invalid_room', id, error.reason, CloseCode.POLICY_VIOLATION, undefined, error.message);
-    }
-    if (error instanceof MessageTooLargeError) {
-      return this.fail(ws, 'message_too_large', id, error.message, CloseCode.MESSAGE_TOO_BIG);
-    }
-    if (blamesPeer(error) || error instanceof WebSocketDisconnect) {
-      closeForEscapedError(ws, error, handler.name);
-      return undefined;
-    }
-    const fields = { err: error, path: ws.path, handler: handler.name, type: handler.type };
-    ws.settings.logger.error(fields, 'message handler threw; answered error "internal"');
-    const details = this.options.exposeErrors ? { details: describeError(error) } : undefined;
-    return this.fail(ws, 'internal', id, 'internal error', CloseCode.INTERNAL_ERROR, details);
+    const site: ErrorSite = {
+      stage: 'message',
+      where: handler.name,
+      type: handler.type,
+      closeOn: this.options.closeOn,
+      reply: (answer) => this.replyWithError(ws, id, answer, error),
+    };
+    return ws.route.app.answerError(ws, error, site) as Pending;
   }
 
-  /** Sends a `WsException` as the error frame it describes; the connection stays open. */
-  answerException(ws: WebSocketConnection, error: WsException, id: unknown): Pending {
-    return this.answer(ws, error.code, id, error.message, error.data === undefined ? undefined : { data: error.data }, 0);
+  /** An error frame answering `id` (none for `@OnConnect`) the way the app's error model decided. */
+  replyWithError(ws: WebSocketConnection, id: unknown, answer: ErrorAnswer, error: unknown): Pending {
+    const exposed = answer.wireCode === 'internal' && this.options.exposeErrors ? { details: exposedDetails(error) } : undefined;
+    return this.sendError(ws, answer.wireCode, id, answer.reason, answer.frameFields ?? exposed);
   }
 
   private unknownType(ws: WebSocketConnection, id: unknown, type: unknown): Pending {
@@ -199,57 +189,43 @@ export class MessageDispatcher implements MessageSink {
   }
 
   /** `what` names the invalid thing; the message adds the first problem, for clients that only show text. */
-  private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[]): Pending {
-    const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
-    const more = details.length > 1 ? ` (and ${details.length - 1} more, see details)` : '';
-    return this.fail(ws, 'validation', id, `invalid ${what}: ${first}${more}`, CloseCode.INVALID_PAYLOAD, { details });
+  private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[], total = details.length): Pending {
+    const listed = capDetails(details);
+    return this.fail(ws, 'validation', id, validationSummary(what, listed, total), CloseCode.INVALID_PAYLOAD, { details: listed });
   }
 
-  /** Answers a failure of kind `code`; closes afterwards with `closeCode` if the gateway asked to. */
-  private fail(
-    ws: WebSocketConnection,
-    code: MessageErrorCode,
-    id: unknown,
-    message: string,
-    closeCode: number,
-    extra?: object,
-    detail?: string,
-  ): Pending {
-    return this.answer(ws, code, id, message, extra, this.options.closeOn.has(code) ? closeCode : 0, detail);
+  /** Answers a failure found at dispatch; closes afterwards with `closeCode` if the gateway asked to. */
+  private fail(ws: WebSocketConnection, code: MessageErrorCode, id: unknown, message: string, closeCode: number, extra?: object): Pending {
+    const { logger } = ws.route.app.settings;
+    const { stats, probe } = ws.route.app;
+    stats.error(code);
+    if (probe.error !== null) probe.error(ws.route.path, code);
+    const sending = this.sendError(ws, code, id, message, extra);
+    if (!this.options.closeOn.has(code)) {
+      logger.debug({ path: ws.path, error: code, reason: message }, 'answered a message with an error');
+      return sending;
+    }
+    logger.warn({ path: ws.path, error: code, reason: message, code: closeCode }, `closing after error "${code}"`);
+    void ws.close(closeCode, message);
+    return undefined;
   }
 
-  private answer(
-    ws: WebSocketConnection,
-    code: string,
-    id: unknown,
-    message: string,
-    extra: object | undefined,
-    closeCode: number,
-    /** For the log only: the server-side message, when it says more than `message`. */
-    detail?: string,
-  ): Pending {
+  /** Sends `{ type: 'error', error, id, message, ...extra }`. */
+  private sendError(ws: WebSocketConnection, code: string, id: unknown, message: string, extra: object | undefined): Pending {
     const frame: Record<string, unknown> = { [this.discriminator]: 'error', error: code };
     if (id !== undefined) frame[this.idField] = id;
     frame.message = message;
     if (extra !== undefined) Object.assign(frame, extra);
-    const logger = ws.settings.logger;
     let text: string;
     try {
       text = JSON.stringify(frame);
     } catch (error) {
       // Only a WsException's `data` can fail here (a cycle, a BigInt).
-      logger.error({ err: error, path: ws.path, error: code }, 'error reply could not be serialized; sent without data');
+      ws.route.app.settings.logger.error({ err: error, path: ws.path, error: code }, 'error reply could not be serialized; sent without data');
       delete frame.data;
       text = JSON.stringify(frame);
     }
-    const sending = send(ws, text);
-    if (closeCode === 0) {
-      logger.debug({ path: ws.path, error: code, reason: message, detail }, 'answered a message with an error');
-      return sending;
-    }
-    logger.warn({ path: ws.path, error: code, reason: message, detail, code: closeCode }, `closing after error "${code}"`);
-    void ws.close(closeCode, message);
-    return undefined;
+    return send(ws, text);
   }
 }
 
@@ -273,19 +249,11 @@ async function settleSend(ws: WebSocketConnection, sending: Promise<void>): Prom
     await sending;
   } catch (error) {
     // A closed socket is reported to @OnDisconnect; anything else (backpressure drop) is worth a line.
-    if (!(error instanceof WebSocketDisconnect)) ws.settings.logger.warn({ err: error, path: ws.path }, 'reply not sent');
+    if (!(error instanceof WebSocketDisconnect)) ws.route.app.settings.logger.warn({ err: error, path: ws.path }, 'reply not sent');
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-function describeError(error: unknown): { name: string; message: string; stack?: string } {
+function exposedDetails(error: unknown): { name: string; message: string; stack?: string } {
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
   return { name: typeof error, message: String(error) };
 }

@@ -12,11 +12,11 @@ import {
   type Invoker,
 } from '../routing/param-resolvers';
 import type { CompiledPath } from '../routing/path-pattern';
-import type { ConnectionHandler } from '../routing/route';
+import type { RouteRun } from '../routing/route';
 import type { MessageDescriptor } from '../routing/route-descriptor';
 import { DtoValidator, validatesProperty, type DtoClass } from './dto-validator';
 import { MessageDispatcher, type CompiledMessageHandler } from './message-dispatcher';
-import { messageLifecycle } from './message-lifecycle';
+import { MessageLifecycle } from './message-lifecycle';
 import { resolveMessageOptions, type MessageOptions, type ResolvedMessageOptions } from './message-options';
 
 /** The type of error replies; no handler may take it. */
@@ -44,9 +44,10 @@ export function collectMessageRecords(prototype: object): MessageRecord[] {
   return result;
 }
 
-/** A compiled message gateway: its connection handler, and what the route descriptor says about it. */
+/** A compiled message gateway: how it runs a connection, its dispatcher, and what the route descriptor says about it. */
 export interface CompiledMessageGateway {
-  readonly handle: ConnectionHandler;
+  readonly run: RouteRun;
+  readonly sink: MessageDispatcher;
   readonly discriminator: string;
   readonly idField: string;
   /** Ordered by type. */
@@ -90,8 +91,11 @@ export function compileMessageGateway(parts: MessageGatewayParts): CompiledMessa
   requestValues.unshift(...(onConnect?.requestValues ?? []));
   requestValues.push(...(onDisconnect?.requestValues ?? []));
   const connectName = parts.connect ? `${className}.${String(parts.connect.propertyKey)}` : '';
+  const disconnectName = parts.disconnect ? `${className}.${String(parts.disconnect.propertyKey)}` : '';
+  const lifecycle = new MessageLifecycle(dispatcher, onConnect?.invoke, onDisconnect?.invoke, connectName, disconnectName);
   return {
-    handle: messageLifecycle(dispatcher, onConnect?.invoke, onDisconnect?.invoke, connectName, className),
+    run: lifecycle.run,
+    sink: dispatcher,
     discriminator: options.discriminator,
     idField: options.idField,
     messages: messages.sort((a, b) => (a.type < b.type ? -1 : 1)),

@@ -1,64 +1,97 @@
-import type { InboundMessage, MessageSink, WebSocketConnection } from '../connection/web-socket-connection';
-import type { ConnectionHandler } from '../routing/route';
+import type { CloseListener, CloseInfo, HandlerFinish } from '../connection/connection-core';
+import { isThenable, refuseUnaccepted } from '../connection/connection-runner';
+import type { WebSocketConnection } from '../connection/web-socket-connection';
 import type { Invoker } from '../routing/param-resolvers';
-import { closeForEscapedError } from './close-on-error';
 import type { MessageDispatcher } from './message-dispatcher';
-import { WsException } from './message-errors';
 
 /**
- * One connection of a message gateway: `@OnConnect` first (it may accept, refuse, or neither),
- * then the framework accepts, dispatches messages until the socket closes, waits for the handler
- * still running, if any, and calls `@OnDisconnect(code, reason)` exactly once for every
- * connection that was open. `app.close()` waits for all of it.
+ * The connections of a message gateway: `@OnConnect` first (it must `accept()`, or refuse;
+ * returning without either answers HTTP 403, as in every gateway); without `@OnConnect` ProAPI
+ * accepts. Then messages are dispatched until the socket closes; the dispatch still running, if
+ * any, finishes; and `@OnDisconnect(code, reason)` runs exactly once for every connection that
+ * was open. `app.close()` waits for all of it. An idle connection holds no suspended function:
+ * the close reaches {@link closed} through the connection.
  */
-export function messageLifecycle(
-  dispatcher: MessageDispatcher,
-  onConnect: Invoker | undefined,
-  onDisconnect: Invoker | undefined,
-  connectName: string,
-  className: string,
-): ConnectionHandler {
-  return async function runMessageGateway(ws) {
-    const sink = new TrackedSink(dispatcher);
-    // Attached before @OnConnect runs, held until it returns: early messages queue, in order.
-    ws.attachSink(sink);
-    if (onConnect) {
-      try {
-        await onConnect(ws);
-      } catch (error) {
-        if (!ws.wasOpened) throw error; // the runner answers the upgrade with HTTP 500
-        // A WsException is an answer the gateway chose, as in @OnMessage handlers: the connection stays.
-        if (error instanceof WsException) await dispatcher.answerException(ws, error, undefined);
-        else closeForEscapedError(ws, error, connectName);
-      }
+export class MessageLifecycle implements CloseListener<WebSocketConnection> {
+  constructor(
+    private readonly dispatcher: MessageDispatcher,
+    private readonly onConnect: Invoker | undefined,
+    private readonly onDisconnect: Invoker | undefined,
+    private readonly connectName: string,
+    private readonly disconnectName: string,
+  ) {}
+
+  /** Runs one connection; `finish` once `@OnDisconnect` is done (or the upgrade was refused). */
+  readonly run = (ws: WebSocketConnection, finish: HandlerFinish): void => {
+    if (this.onConnect === undefined) {
+      void ws.accept();
+      this.connected(ws, finish);
+      return;
     }
-    if (ws.state === 'connecting') await ws.accept();
-    if (!ws.wasOpened) return; // refused by @OnConnect, or the client left before the upgrade
-    ws.releaseSink();
-    const info = await ws.waitForClose();
-    // No message is delivered once closed, so the last dispatch is the only one that can still run.
-    // It answered or logged its own failure; a rejection here would only repeat it.
-    if (sink.lastPending !== undefined) await sink.lastPending.catch(ignore);
-    if (!onDisconnect) return;
+    let result: unknown;
     try {
-      await onDisconnect(ws, info);
+      result = this.onConnect(ws);
     } catch (error) {
-      ws.settings.logger.error({ err: error, path: ws.path, gateway: className }, '@OnDisconnect() threw');
+      this.connectFailed(ws, error, finish);
+      return;
     }
+    if (!isThenable(result)) {
+      this.connected(ws, finish);
+      return;
+    }
+    result.then(
+      () => this.connected(ws, finish),
+      (error: unknown) => this.connectFailed(ws, error, finish),
+    );
   };
-}
 
-/** The gateway's dispatcher for one connection, remembering the last dispatch that returned a promise. */
-class TrackedSink implements MessageSink {
-  lastPending: Promise<unknown> | undefined = undefined;
+  closed(ws: WebSocketConnection, info: CloseInfo, finish: HandlerFinish): void {
+    // No message is dispatched once closed, so the last dispatch is the only one that can still
+    // run. It answered or logged its own failure.
+    const dispatching = ws.dispatching;
+    if (dispatching === null) this.disconnect(ws, info, finish);
+    else void dispatching.then(
+      () => this.disconnect(ws, info, finish),
+      () => this.disconnect(ws, info, finish),
+    );
+  }
 
-  constructor(private readonly dispatcher: MessageDispatcher) {}
+  private connected(ws: WebSocketConnection, finish: HandlerFinish): void {
+    if (ws.state === 'connecting') refuseUnaccepted(ws, this.connectName);
+    if (!ws.wasOpened) {
+      finish(false, undefined); // refused, or the client left before the upgrade
+      return;
+    }
+    ws.releaseSink();
+    ws.onceClosed(this, finish);
+  }
 
-  onMessage(ws: WebSocketConnection, message: InboundMessage): Promise<unknown> | undefined {
-    const pending = this.dispatcher.onMessage(ws, message);
-    if (pending !== undefined) this.lastPending = pending;
-    return pending;
+  private connectFailed(ws: WebSocketConnection, error: unknown, finish: HandlerFinish): void {
+    // Before the upgrade: the error's HTTP status. After accept(): a WsException is sent as its
+    // error frame and the connection stays, as in @OnMessage handlers; anything else closes it.
+    void ws.route.app.answerError(ws, error, {
+      stage: 'connect',
+      where: this.connectName,
+      reply: (answer) => this.dispatcher.replyWithError(ws, undefined, answer, error),
+    });
+    if (ws.state === 'connecting') ws.deny(403, 'connection refused'); // an onError hook took it and left it pending
+    this.connected(ws, finish);
+  }
+
+  private disconnect(ws: WebSocketConnection, info: CloseInfo, finish: HandlerFinish): void {
+    const onDisconnect = this.onDisconnect;
+    if (onDisconnect === undefined) return finish(false, undefined);
+    const failed = (error: unknown): void => {
+      void ws.route.app.answerError(ws, error, { stage: 'disconnect', where: this.disconnectName });
+      finish(true, error);
+    };
+    let result: unknown;
+    try {
+      result = onDisconnect(ws, info);
+    } catch (error) {
+      return failed(error);
+    }
+    if (isThenable(result)) result.then(() => finish(false, undefined), failed);
+    else finish(false, undefined);
   }
 }
-
-function ignore(): void {}

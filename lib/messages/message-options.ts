@@ -31,9 +31,11 @@ export interface MessageOptions {
    */
   discriminator?: string;
   /**
-   * The field holding the optional request id: a string or a finite number, echoed as given in
-   * the reply (and error replies) so clients can match them to requests. It is taken out of the
-   * message before validation, so a DTO cannot declare it. Default `'id'`.
+   * The field holding the optional request id, echoed as given in the reply (and error replies)
+   * so clients can match them to requests: a string of at most 256 characters, or a finite number
+   * (an integer only within ±(2^53 - 1): larger ones are rounded when parsed, so they are refused
+   * with a `validation` error; send them as strings). It is taken out of the message before
+   * validation, so a DTO cannot declare it. Default `'id'`.
    */
   idField?: string;
   /**

@@ -1,48 +1,56 @@
-import { finishConnection } from '../connection/connection-runner';
+import type { InboundStage, SendObserver } from '../connection/connection-context';
+import type { HandlerFinish } from '../connection/connection-core';
+import type { InboundMessage, Payload } from '../connection/peer';
 import { quietly, rejected } from '../connection/rejected';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import { CloseCode, MiddlewareError, WebSocketDisconnect } from '../errors';
-import type { Logger } from '../logger';
 import type { Route } from '../routing/route';
-import { InboundPipeline, type MessageHook } from './inbound-pipeline';
 import { resolveMiddleware, type MiddlewareInstantiator, type ResolvedMiddleware } from './resolve-middleware';
 import type { Middleware, MiddlewareNext } from './web-socket-middleware';
+import type { Logger } from '../logger';
 
 /**
- * Compiles a route's middleware chain (global, class, method, in that order) into `route.handle`,
- * once at boot. A route without middleware is returned as it is: its handler runs bare.
+ * Compiles a route's middleware chain (global, class, method, in that order) once at boot: its
+ * `handle()` steps wrap the route's handler, its `onMessage()` hooks become the route's inbound
+ * stages and its `onSend()` hooks its send observers. A route without middleware is returned as
+ * it is: its handler runs bare.
  */
 export function composeRoute(route: Route, chain: readonly Middleware[], instantiate: MiddlewareInstantiator, logger: Logger): Route {
   if (chain.length === 0) return route;
   const steps = chain.map((middleware) => resolveMiddleware(middleware, instantiate, logger));
-  const hooks: MessageHook[] = [];
-  const hookNames: string[] = [];
-  for (const step of steps) {
-    if (step.messageHook === null) continue;
-    hooks.push(step.messageHook);
-    hookNames.push(step.name);
-  }
-  const compiled: CompiledChain = {
-    route,
-    steps,
-    pipeline: hooks.length > 0 ? new InboundPipeline(hooks, hookNames, logger) : null,
-    logger,
-  };
+  const compiled: CompiledChain = { route, steps };
   return {
     ...route,
     middlewares: chain,
-    handle: function runMiddlewareChain(ws: WebSocketConnection) {
-      return new ChainRun(compiled, ws).run();
+    stages: steps.flatMap((step) => (step.instance?.onMessage ? [messageStage(step)] : [])),
+    observers: steps.flatMap((step) => (step.instance?.onSend ? [sendObserver(step)] : [])),
+    run: function runMiddlewareChain(ws: WebSocketConnection, finish: HandlerFinish) {
+      void new ChainRun(compiled, ws).run().then(() => finish(false, undefined));
     },
   };
 }
 
+function messageStage(step: ResolvedMiddleware): InboundStage<WebSocketConnection> {
+  const instance = step.instance!;
+  return {
+    name: step.name,
+    onMessage: (ws: WebSocketConnection, message: InboundMessage, next: (message: InboundMessage) => void) =>
+      instance.onMessage!(ws, message, next),
+  };
+}
+
+function sendObserver(step: ResolvedMiddleware): SendObserver<WebSocketConnection> {
+  const instance = step.instance!;
+  return {
+    onSend: (ws: WebSocketConnection, data: Payload, isBinary: boolean, room: string | undefined) =>
+      instance.onSend!(ws, data, isBinary, room),
+  };
+}
+
 interface CompiledChain {
-  /** The route as declared: its `handle` is the bare handler. */
+  /** The route as declared: its `run` is the bare handler. */
   readonly route: Route;
   readonly steps: readonly ResolvedMiddleware[];
-  readonly pipeline: InboundPipeline | null;
-  readonly logger: Logger;
 }
 
 const NO_ERROR: unique symbol = Symbol('no error');
@@ -50,9 +58,9 @@ const LATE: Promise<undefined> = Promise.resolve(undefined);
 
 /**
  * One connection's trip through the chain (koa's `dispatch(i)`). `run()` never rejects: it
- * answers every way the chain can end, so the connection runner only finds a settled connection.
- * Neither does anything it hands to a middleware reject unhandled: a middleware that calls
- * `next()` without awaiting it must not take the process down with an unhandled rejection.
+ * answers every way the chain can end, so the app only finds a settled connection. Neither does
+ * anything it hands to a middleware reject unhandled: a middleware that calls `next()` without
+ * awaiting it must not take the process down with an unhandled rejection.
  */
 class ChainRun {
   /** The deepest step entered; `next()` may only move past it. */
@@ -70,11 +78,9 @@ class ChainRun {
   ) {}
 
   async run(): Promise<void> {
-    const { ws, chain } = this;
-    chain.pipeline?.attach(ws);
     let failure: unknown = NO_ERROR;
     try {
-      await this.dispatch(0, ws);
+      await this.dispatch(0, this.ws);
     } catch (error) {
       failure = error;
     }
@@ -112,35 +118,20 @@ class ChainRun {
     }
   }
 
-  /** Runs the handler and answers its outcome at once, so code after `next()` sees the connection closed. */
-  private async runHandler(ws: WebSocketConnection): Promise<unknown> {
-    const { route, logger } = this.chain;
-    let result: unknown;
-    try {
-      result = await route.handle(ws);
-    } catch (error) {
-      this.handlerError = error;
-      await finishConnection(ws, route, logger, true, error);
-      throw error;
-    }
-    await finishConnection(ws, route, logger, false, undefined);
-    return result;
+  /** Runs the handler, which answers its own outcome, so code after `next()` sees the connection closed. */
+  private runHandler(ws: WebSocketConnection): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.chain.route.run(ws, (failed, outcome) => {
+        if (!failed) return resolve(outcome);
+        this.handlerError = outcome;
+        reject(outcome);
+      });
+    });
   }
 
   private reportFailure(error: unknown): void {
-    const { ws, chain } = this;
-    if (error instanceof WebSocketDisconnect && ws.closed) return; // the client left; nothing to answer
-    const middleware = chain.steps[Math.max(this.thrower, 0)].name;
-    const fields = { err: error, path: ws.path, route: chain.route.path, middleware };
-    if (ws.state === 'connecting') {
-      chain.logger.error(fields, `middleware ${middleware} threw before the upgrade; answered HTTP 500`);
-      ws.deny(500, 'internal server error');
-    } else if (ws.state === 'open') {
-      chain.logger.error(fields, `middleware ${middleware} threw; closing with 1011`);
-      void ws.close(CloseCode.INTERNAL_ERROR, 'internal error');
-    } else {
-      chain.logger.error(fields, `middleware ${middleware} threw after the connection closed`);
-    }
+    const middleware = this.chain.steps[Math.max(this.thrower, 0)].name;
+    void this.ws.route.app.answerError(this.ws, error, { stage: 'middleware', where: middleware });
   }
 
   /**
@@ -151,7 +142,7 @@ class ChainRun {
   private lateNext(index: number): Promise<undefined> {
     const { ws, chain } = this;
     const middleware = chain.steps[index].name;
-    chain.logger.warn(
+    ws.route.app.settings.logger.warn(
       { path: ws.path, route: chain.route.path, middleware },
       `middleware ${middleware} called next() after it had returned; the chain had already ended, so the handler ` +
         'does not run. Await next() (or return its promise) instead',
@@ -162,7 +153,7 @@ class ChainRun {
   private refuse(index: number): void {
     const { ws, chain } = this;
     const middleware = chain.steps[index].name;
-    chain.logger.warn(
+    ws.route.app.settings.logger.warn(
       { path: ws.path, route: chain.route.path, middleware },
       `middleware ${middleware} returned without calling next() or deny(); answered HTTP 403`,
     );

@@ -1,14 +1,13 @@
 import { RouteDefinitionError } from '../errors';
 import type { Logger } from '../logger';
-import type { MessageHook } from './inbound-pipeline';
 import { WebSocketMiddleware, type Middleware, type MiddlewareClass, type MiddlewareFunction } from './web-socket-middleware';
 
 /** A middleware as the chain runs it: resolved once at boot. */
 export interface ResolvedMiddleware {
   readonly name: string;
   readonly handle: MiddlewareFunction;
-  /** The instance when it defines `onMessage`, else null. */
-  readonly messageHook: MessageHook | null;
+  /** The instance, for its optional `onMessage()` and `onSend()` hooks; null for a middleware function. */
+  readonly instance: WebSocketMiddleware<object> | null;
 }
 
 /** Builds one instance of a middleware class (the app caches them, through its container if any). */
@@ -42,13 +41,9 @@ export function assertMiddleware(value: unknown, where: string): asserts value i
 export function resolveMiddleware(middleware: Middleware, instantiate: MiddlewareInstantiator, logger: Logger): ResolvedMiddleware {
   const instance = isMiddlewareClass(middleware) ? instantiate(middleware) : middleware;
   const name = middlewareName(middleware);
-  if (typeof instance === 'function') return { name, handle: instance, messageHook: null };
+  if (typeof instance === 'function') return { name, handle: instance, instance: null };
   if (instance instanceof WebSocketMiddleware) instance.attachAppLogger(logger);
-  return {
-    name,
-    handle: instance.handle.bind(instance) as MiddlewareFunction,
-    messageHook: typeof instance.onMessage === 'function' ? (instance as MessageHook) : null,
-  };
+  return { name, handle: instance.handle.bind(instance) as MiddlewareFunction, instance };
 }
 
 function isMiddlewareClass(middleware: Middleware): middleware is MiddlewareClass {

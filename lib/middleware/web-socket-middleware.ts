@@ -62,6 +62,18 @@ export abstract class WebSocketMiddleware<TUserData extends object = Record<stri
   onMessage?(ws: WebSocketConnection<TUserData>, message: InboundMessage, next: MessageNext): void | Promise<void>;
 
   /**
+   * Optional observer of what the connection sends: called after every frame handed to its socket
+   * (`room` undefined) and once for each room message it publishes (`room` set), whatever the
+   * number of receivers. It cannot change or stop what is sent. Routes whose middleware define
+   * none pay nothing per send.
+   * @example
+   * override onSend(ws: WebSocketConnection, data: string | Uint8Array | ArrayBuffer) {
+   *   bytesOut.inc(typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength);
+   * }
+   */
+  onSend?(ws: WebSocketConnection<TUserData>, data: string | Uint8Array | ArrayBuffer, isBinary: boolean, room: string | undefined): void;
+
+  /**
    * Optional: what this middleware tells `app.describe()` about itself, e.g. how it authenticates
    * (`{ security }`), so API documents can list it.
    */

@@ -1,11 +1,11 @@
-import { CloseCode, InvalidRoomNameError } from '../errors';
+import { InvalidRoomNameError, type ErrorFault } from '../errors';
 
 // Control characters (C0, DEL, C1) and lone surrogates. uWS stores topics as UTF-8, where a lone
 // surrogate would turn into U+FFFD and silently merge distinct names into one room.
 const FORBIDDEN = /[\p{Cc}\p{Cs}]/u;
 
 /** Who passed the name: a client (through a connection's methods) or the server (`app.*`). */
-export type RoomNameSource = 'client' | 'server';
+export type RoomNameSource = ErrorFault;
 
 /**
  * Why `room` cannot name a room, or `null` if it can. Runs on every join and broadcast, so the
@@ -24,6 +24,5 @@ export function checkRoomName(room: unknown, maxBytes: number, source: RoomNameS
 
 function invalid(room: unknown, problem: string, source: RoomNameSource, hint?: string): InvalidRoomNameError {
   // A bad name from the server's own code is a bug in the server, not bad input (1011, not 1008).
-  const closeCode = source === 'server' ? CloseCode.INTERNAL_ERROR : CloseCode.POLICY_VIOLATION;
-  return new InvalidRoomNameError(room, problem, { hint, closeCode });
+  return new InvalidRoomNameError(room, problem, { hint, blame: source });
 }

@@ -1,6 +1,7 @@
 import type { Middleware } from '../middleware/web-socket-middleware';
 import { describeMiddlewares, describeRequestValues } from './describe-route';
 import type { CompiledPath } from './path-pattern';
+import { loopRun } from './loop-run';
 import type { ConnectionHandler, Route } from './route';
 
 /** The route of `app.websocket(path, handler, { middlewares })`: a function reads whatever it wants, so it declares no request values. */
@@ -12,7 +13,10 @@ export function functionRoute(path: string, compiled: CompiledPath, handler: Con
     gatewayName: '(function)',
     handlerName,
     middlewares: [...middlewares],
-    handle: handler,
+    run: loopRun(handler, handlerName),
+    sink: null,
+    stages: [],
+    observers: [],
     descriptor: {
       path,
       ...describeRequestValues(compiled, [], path),

@@ -7,7 +7,9 @@ import { describeMiddlewares, describeRequestValues, handlerSummary } from './de
 import { collectEmits } from './gateway-emits';
 import { buildResolvers, connectionOf, type ArgumentResolver, type DeclaredRequestValue } from './param-resolvers';
 import { compilePath, type CompiledPath } from './path-pattern';
-import type { ConnectionHandler, Route } from './route';
+import type { LoopHandler } from '../connection/connection-runner';
+import { loopRun } from './loop-run';
+import type { Route, RouteRun } from './route';
 import type { PushDescriptor, RouteDescriptor } from './route-descriptor';
 
 type Method = (...args: unknown[]) => unknown;
@@ -46,7 +48,7 @@ export function scanGateway(instance: object): Route {
       messages,
     });
     const middlewares = [...classMiddlewares(cls), ...(connect ? methodMiddlewares(prototype, connect.propertyKey) : [])];
-    return buildRoute(scanned, middlewares, gatewayParts.handle, gatewayParts.requestValues, {
+    return buildRoute(scanned, middlewares, gatewayParts.run, gatewayParts.sink, gatewayParts.requestValues, {
       style: 'messages',
       connect: connect ? String(connect.propertyKey) : null,
       disconnect: disconnect ? String(disconnect.propertyKey) : null,
@@ -82,7 +84,8 @@ export function scanGateway(instance: object): Route {
     kind: 'connect',
   });
   const middlewares = [...classMiddlewares(cls), ...methodMiddlewares(prototype, propertyKey)];
-  return buildRoute(scanned, middlewares, bindHandler(instance, method as Method, resolvers), requestValues, {
+  const run = loopRun(bindHandler(instance, method as Method, resolvers), `${cls.name}.${handlerName}`);
+  return buildRoute(scanned, middlewares, run, null, requestValues, {
     style: 'loop',
     connect: handlerName,
     disconnect: null,
@@ -104,7 +107,8 @@ type HandlerDescription = Pick<RouteDescriptor, 'style' | 'connect' | 'disconnec
 function buildRoute(
   scanned: ScannedGateway,
   middlewares: readonly Middleware[],
-  handle: ConnectionHandler,
+  run: RouteRun,
+  sink: Route['sink'],
   requestValues: readonly DeclaredRequestValue[],
   handlers: HandlerDescription,
 ): Route {
@@ -115,7 +119,10 @@ function buildRoute(
     gatewayName,
     handlerName: handlerSummary(handlers),
     middlewares,
-    handle,
+    run,
+    sink,
+    stages: [],
+    observers: [],
     descriptor: {
       path,
       ...describeRequestValues(compiled, requestValues, gatewayName),
@@ -203,7 +210,7 @@ function collectHandlers(prototype: object): HandlerRecord[] {
   return result;
 }
 
-function bindHandler(instance: object, method: Method, resolvers: readonly ArgumentResolver[]): ConnectionHandler {
-  if (resolvers.length === 1 && resolvers[0] === connectionOf) return method.bind(instance) as ConnectionHandler;
+function bindHandler(instance: object, method: Method, resolvers: readonly ArgumentResolver[]): LoopHandler {
+  if (resolvers.length === 1 && resolvers[0] === connectionOf) return method.bind(instance) as LoopHandler;
   return (ws) => method.apply(instance, resolvers.map((resolve) => resolve(ws)));
 }

@@ -1,5 +1,5 @@
 import { RouteDefinitionError } from '../errors';
-import { WebSocketValidationError } from '../messages/message-errors';
+import { WebSocketValidationError } from '../errors/message-errors';
 
 /** What a path parameter, query parameter or header is converted to before a handler receives it. */
 export type RequestValueType = 'string' | 'number' | 'boolean';

@@ -1,12 +1,16 @@
+import type { InboundStage, MessageSink, SendObserver } from '../connection/connection-context';
+import type { HandlerFinish } from '../connection/connection-core';
+import type { UserData } from '../connection/user-data';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import type { Middleware } from '../middleware/web-socket-middleware';
 import type { CompiledPath } from './path-pattern';
 import type { RouteDescriptor } from './route-descriptor';
 
-/** What runs for each connection on a route: it owns the connection until it settles. */
-export type ConnectionHandler<TUserData extends object = Record<string, unknown>> = (
-  ws: WebSocketConnection<TUserData>,
-) => unknown;
+/** What runs for each connection on a function route: it owns the connection until it settles. */
+export type ConnectionHandler<TUserData extends object = UserData> = (ws: WebSocketConnection<TUserData>) => unknown;
+
+/** Runs one connection of a route and calls `finish` once its handler is over, however. Never throws. */
+export type RouteRun = (ws: WebSocketConnection, finish: HandlerFinish) => void;
 
 /** One row of the route table, built once at boot. */
 export interface Route {
@@ -19,7 +23,13 @@ export interface Route {
   /** The route's middleware: as declared until boot, then the whole chain (global, class, method). */
   readonly middlewares: readonly Middleware[];
   /** The handler, wrapped in the middleware chain when there is one. */
-  readonly handle: ConnectionHandler;
+  readonly run: RouteRun;
+  /** Takes each message as it arrives (`@OnMessage` dispatch); null for loop-style handlers. */
+  readonly sink: MessageSink<WebSocketConnection> | null;
+  /** The middleware's `onMessage()` hooks, in chain order. */
+  readonly stages: readonly InboundStage<WebSocketConnection>[];
+  /** The middleware's `onSend()` hooks, in chain order. */
+  readonly observers: readonly SendObserver<WebSocketConnection>[];
   /** What the scanner learned; its middleware list, like {@link middlewares}, is the whole chain once the table is built. */
   readonly descriptor: RouteDescriptor;
 }

@@ -52,7 +52,7 @@ export class ConnectionClosedError extends TestClientError {
   constructor(
     readonly path: string,
     readonly code: number,
-    readonly reason: string,
+    override readonly reason: string,
     during: string,
   ) {
     super(`the connection to ${path} closed with ${describeClose(code, reason)} ${during}`);
@@ -66,7 +66,7 @@ export class UnexpectedCloseError extends TestClientError {
     readonly path: string,
     readonly expectedCode: number,
     readonly code: number,
-    readonly reason: string,
+    override readonly reason: string,
   ) {
     super(`expected the connection to ${path} to close with ${expectedCode}, but it closed with ${describeClose(code, reason)}`);
   }

@@ -4,7 +4,7 @@ import {
   WebSocketMiddleware,
   type InboundMessage,
   type MessageNext,
-  type MiddlewareFunction,
+  type Instrumentation,
   type MiddlewareNext,
 } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
@@ -30,13 +30,11 @@ describe('onMessage hooks over a real server', () => {
   let server: StartedApp;
 
   /** Observes arrivals in front of the hooks, so a spec can wait for one without sleeping. */
-  const observeArrivals: MiddlewareFunction = (ws, next) => {
-    const hooks = ws.inboundFilter as (message: InboundMessage) => void;
-    ws.inboundFilter = (message) => {
-      if (message === 'fast') fastArrived.resolve();
-      hooks(message);
-    };
-    return next();
+  let orderedArrivals = 0;
+  const observeArrivals: Instrumentation = {
+    messageIn(route) {
+      if (route === '/ordered' && ++orderedArrivals === 2) fastArrived.resolve(); // "slow", then "fast"
+    },
   };
 
   class SlowFirst extends Hook {
@@ -72,8 +70,8 @@ describe('onMessage hooks over a real server', () => {
   }
 
   beforeAll(async () => {
-    server = await startApp({ logger: logs }, (app) => {
-      app.websocket('/ordered', echo, { middlewares: [observeArrivals, new SlowFirst()] });
+    server = await startApp({ logger: logs, instrumentation: observeArrivals }, (app) => {
+      app.websocket('/ordered', echo, { middlewares: [new SlowFirst()] });
       app.websocket('/twice', echo, { middlewares: [new Twice()] });
       app.websocket('/late', echo, { middlewares: [new Late()] });
       app.websocket('/rejects', echo, { middlewares: [new Rejects()] });
@@ -118,7 +116,7 @@ describe('onMessage hooks over a real server', () => {
     const client = await server.client.connect('/rejects');
     client.sendText('x');
     expect(await client.expectClose()).toEqual({ code: CloseCode.INTERNAL_ERROR, reason: 'internal error' });
-    const line = await logs.waitFor((e) => e.message.startsWith('middleware onMessage() threw'), 'the error line');
+    const line = await logs.waitFor((e) => e.message.startsWith('middleware threw'), 'the error line');
     expect(line.fields).toMatchObject({ path: '/rejects', middleware: 'Rejects' });
   });
 
@@ -135,6 +133,57 @@ describe('onMessage hooks over a real server', () => {
       const client = await local.client.connect('/stuck');
       for (const text of ['held by the hook', 'queued 1', 'queued 2', 'one too many']) client.sendText(text);
       expect(await client.expectClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'message queue overflow' });
+    } finally {
+      await local.app.close();
+    }
+  });
+
+  it('bounds messages held for an async hook and messages waiting for the handler together, once', async () => {
+    const handlerIdle = deferred();
+    class StuckOnC extends Hook {
+      override onMessage(_ws: WebSocketConnection, message: InboundMessage, next: MessageNext): void | Promise<void> {
+        if (message === 'c') return new Promise(() => undefined); // never settles: later messages are held
+        next(message);
+      }
+    }
+    const local = await startApp({ logger: logs, maxQueuedMessages: 2 }, (app) =>
+      app.websocket(
+        '/not-reading',
+        async (ws) => {
+          await ws.accept();
+          handlerIdle.resolve();
+          await ws.waitForClose(); // never receives: "a" and "b" fill the queue
+        },
+        { middlewares: [new StuckOnC()] },
+      ),
+    );
+    try {
+      const client = await local.client.connect('/not-reading');
+      await withTimeout(handlerIdle.promise, 5000, 'the handler');
+      // Two queues of two each would take "d" (held) without complaint; one queue of two does not.
+      for (const text of ['a', 'b', 'c', 'd']) client.sendText(text);
+      expect(await client.expectClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'message queue overflow' });
+    } finally {
+      await local.app.close();
+    }
+  });
+
+  it('closes with 1008 when the queued bytes pass maxQueuedBytes, however few the messages', async () => {
+    const local = await startApp({ logger: logs, maxQueuedBytes: 64 * 1024 }, (app) =>
+      app.websocket('/bytes', async (ws) => {
+        await ws.accept();
+        await ws.waitForClose();
+      }),
+    );
+    try {
+      const client = await local.client.connect('/bytes');
+      for (let i = 0; i < 3; i++) client.sendBytes(Buffer.alloc(30 * 1024));
+      expect(await client.expectClose()).toEqual({ code: CloseCode.POLICY_VIOLATION, reason: 'message queue overflow' });
+      const line = await logs.waitFor(
+        (e) => e.message.startsWith('inbound message queue overflow') && e.fields.queuedBytes === 60 * 1024,
+        'the log line',
+      );
+      expect(line.fields).toMatchObject({ maxQueuedBytes: 64 * 1024 });
     } finally {
       await local.app.close();
     }

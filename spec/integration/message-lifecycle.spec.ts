@@ -28,7 +28,7 @@ interface DisconnectCall {
  * A fresh message gateway whose @OnConnect behaviour the test chooses; records @OnDisconnect calls.
  * It allows 3 messages per minute per connection; the 4th closes with 1008.
  */
-function lifecycleGateway(onConnect: (ws: WebSocketConnection) => unknown = () => undefined) {
+function lifecycleGateway(onConnect: (ws: WebSocketConnection) => unknown = (ws) => ws.accept()) {
   const calls: DisconnectCall[] = [];
   const disconnected = deferred();
   const connections = new Set<WebSocketConnection>();
@@ -117,6 +117,30 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     await disconnected();
     await app.app.close();
     expect(calls).toEqual(once(1008, 'rate limit exceeded'));
+  });
+
+  it('answers HTTP 403 when @OnConnect returns without accept(), as in every gateway, and says why', async () => {
+    const { LifecycleGateway, calls } = lifecycleGateway(() => undefined);
+    const app = await start(LifecycleGateway);
+    expect(await app.client.upgradeStatus('/room/lobby')).toBe(403);
+    await app.app.close();
+    expect(calls).toEqual([]);
+    const warning = await log.waitFor((entry) => /LifecycleGateway\.connect returned without calling accept\(\)/.test(entry.message), 'the warning');
+    expect(warning.level).toBe('warn');
+  });
+
+  it('accepts by itself when the gateway has no @OnConnect', async () => {
+    @WebSocket('/bare')
+    class BareGateway {
+      @OnMessage('ping', null)
+      ping() {
+        return 'pong';
+      }
+    }
+    const app = await start(BareGateway);
+    client = await app.client.connect('/bare');
+    client.sendJson({ type: 'ping', id: 1 });
+    expect(await client.receiveJson()).toEqual({ type: 'ping', id: 1, data: 'pong' });
   });
 
   it('lets @OnConnect refuse: no upgrade, no @OnDisconnect', async () => {
@@ -300,7 +324,7 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     await (await app.client.connect('/fragile')).close();
     await withTimeout(called.promise, 5000, '@OnDisconnect');
     // The hook threw synchronously, so its error was logged before `called` settled for us.
-    expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', message: '@OnDisconnect() threw' }));
+    expect(log.entries).toContainEqual(expect.objectContaining({ level: 'error', message: '@OnDisconnect() threw; after the connection closed' }));
     client = await app.client.connect('/fragile');
     client.sendJson({ type: 'ping' });
     expect(await client.receiveJson()).toEqual({ type: 'ping', data: 'pong' });

@@ -39,9 +39,9 @@ const probed: unknown[] = [];
 @WebSocket('/chat/:room')
 class ChatGateway {
   @OnConnect()
-  connect(ws: WebSocketConnection) {
-    // Returns without accept(): the framework accepts for gateways with @OnMessage handlers.
+  async connect(ws: WebSocketConnection) {
     ws.userData.user = { name: ws.queryParams.get('name') ?? 'anonymous' };
+    await ws.accept(); // @OnConnect decides: returning without accept() would answer HTTP 403
   }
 
   @OnMessage('chat', ChatMessage)
@@ -424,7 +424,7 @@ describe('@OnMessage dispatch over a real server', () => {
     expect(await client.receiveJson()).toEqual({ type: 'login', id: 1, data: 'code 1234' });
     expect(await client.receiveJson()).toMatchObject({ type: 'echo', id: 2 });
 
-    // Bad follow-ups are answered like bad messages, or close as in loop-style handlers.
+    // Bad follow-ups are answered like bad messages: an error frame, and the connection stays.
     client.sendJson({ type: 'login', id: 3 });
     client.sendJson({ code: '1' });
     const tooShort = 'code must be longer than or equal to 4 characters';
@@ -437,7 +437,14 @@ describe('@OnMessage dispatch over a real server', () => {
     });
     client.sendJson({ type: 'login', id: 4 });
     client.sendBytes(Buffer.from([1]));
-    expect((await client.expectClose()).code).toBe(1003);
+    expect(await client.receiveJson()).toEqual({
+      type: 'error',
+      error: 'unsupported_data',
+      id: 4,
+      message: 'expected a text message but received a binary message',
+    });
+    client.sendJson({ type: 'echo', id: 5 });
+    expect(await client.receiveJson()).toMatchObject({ type: 'echo', id: 5 });
   });
 
   it('runs class middleware first: @User() gets what AuthMiddleware stored', async () => {

@@ -70,7 +70,7 @@ describe('middleware chain over a real server', () => {
     @OnConnect()
     @UseMiddleware(recorder('method', events))
     async connect(@Conn() ws: WebSocketConnection): Promise<string> {
-      events.push(`handler inboundFilter=${ws.inboundFilter === null ? 'none' : 'set'}`);
+      events.push(`handler stages=${ws.route.stages.length === 0 ? 'none' : 'set'}`);
       await ws.accept();
       await ws.receiveText();
       return 'handler-result';
@@ -165,7 +165,7 @@ describe('middleware chain over a real server', () => {
       'class2:before',
       'class3:before',
       'method:before',
-      'handler inboundFilter=none',
+      'handler stages=none',
       `method:after ${after}`,
       `class3:after ${after}`,
       `class2:after ${after}`,
@@ -271,7 +271,7 @@ describe('middleware chain over a real server', () => {
     const seen = deferred<string>();
     const local = await startApp({}, (app) =>
       app.websocket('/bare', async (ws) => {
-        seen.resolve(ws.inboundFilter === null ? 'none' : 'set');
+        seen.resolve(ws.route.stages.length === 0 ? 'none' : 'set');
         await ws.accept();
       }),
     );

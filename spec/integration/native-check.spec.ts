@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import uWS from 'uWebSockets.js';
-import { isNativeUws } from '../../index';
+import { isNativeUws } from '../../lib/adapter/native-check';
 import { projectRoot } from '../helpers/process';
 
 describe('uWebSockets.js native binary check', () => {

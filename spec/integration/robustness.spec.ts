@@ -16,7 +16,7 @@ import { deferred, withTimeout } from '../helpers/async';
 import { freePort } from '../helpers/process';
 
 class OddProtocolError extends WebSocketProtocolError {
-  readonly closeCode = 1005; // reserved: may never be sent in a close frame
+  override readonly closeCode = 1005; // reserved: may never be sent in a close frame
 }
 
 describe('robustness: bad handler code and bad input never take the server down', () => {

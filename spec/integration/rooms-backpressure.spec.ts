@@ -60,7 +60,7 @@ describe('room broadcasts to a slow receiver', () => {
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(MESSAGES);
     expect(kept).toEqual([...kept].sort((a, b) => a - b));
-    expect(server.app.getRoomSize('feed')).toBe(2);
+    expect(await server.app.getRoomSize('feed')).toBe(2);
   });
 
   it('closes the slow receiver instead with closeOnBackpressureLimit, and the others keep receiving', async () => {
@@ -70,7 +70,7 @@ describe('room broadcasts to a slow receiver', () => {
     await floodPastSlowReceiver((message) => server.app.broadcastBytes('feed', message), fast.client);
 
     await withTimeout(slow.conn.waitForClose(), 5000, 'the server to close the slow receiver');
-    expect(server.app.getRoomSize('feed')).toBe(2);
+    expect(await server.app.getRoomSize('feed')).toBe(2);
     server.app.broadcast('feed', 'after');
     expect(await fast.client.receiveText()).toBe('after');
   });

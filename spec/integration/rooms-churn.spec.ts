@@ -56,9 +56,9 @@ describe('10,000 join-and-disconnect cycles', () => {
     const after = heapUsedAfterGc();
 
     expect(joined).toBe(10_500);
-    expect(server.app.getRooms()).toEqual([]);
-    expect(server.app.getRoomSize('lobby')).toBe(0);
-    expect(server.app.getRoomSize('user:10499')).toBe(0);
+    expect(await server.app.getRooms()).toEqual([]);
+    expect(await server.app.getRoomSize('lobby')).toBe(0);
+    expect(await server.app.getRoomSize('user:10499')).toBe(0);
     const growth = after - before;
     console.info(
       `10,000 cycles in ${elapsed} ms; heap after full GC ${(before / 1e6).toFixed(2)} MB -> ${(after / 1e6).toFixed(2)} MB ` +

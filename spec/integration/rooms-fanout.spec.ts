@@ -9,7 +9,7 @@ describe('one room with 1,000 clients', () => {
     server = await startPairServer();
     const pairs = await server.openPairs(1000);
     for (const { conn } of pairs) await conn.joinRoom('stadium');
-    expect(server.app.getRoomSize('stadium')).toBe(1000);
+    expect(await server.app.getRoomSize('stadium')).toBe(1000);
 
     const announcer = pairs[0].conn;
     for (let seq = 0; seq < 100; seq++) {

@@ -54,7 +54,7 @@ describe('rooms: maxRoomsPerConnection', () => {
     await conn.leaveRoom('a');
     await conn.joinRoom('c');
     expect((await conn.getRooms()).sort()).toEqual(['b', 'c']);
-    expect(server.app.getRoomSize('a')).toBe(0);
+    expect(await server.app.getRoomSize('a')).toBe(0);
     await expect(conn.joinRoom('d')).rejects.toBeInstanceOf(RoomLimitError);
   });
 
@@ -65,8 +65,7 @@ describe('rooms: maxRoomsPerConnection', () => {
     await second.conn.joinRoom('a');
     await second.conn.joinRoom('b');
     await disconnectAbruptly(first);
-    expect(first.conn.roomCount).toBe(0);
-    expect(server.app.getRoomSize('a')).toBe(1);
+    expect(await server.app.getRoomSize('a')).toBe(1);
   });
 
   it('closes with 1008 and a short reason when the limit escapes a handler; the log names the option', async () => {
@@ -75,7 +74,7 @@ describe('rooms: maxRoomsPerConnection', () => {
     expect(await client.expectClose()).toEqual({ code: 1008, reason: 'too many rooms: at most 2 per connection' });
     const logged = await log.waitFor((entry) => /cannot join room "z"/.test(String(entry.fields.reason)), 'the log line');
     expect(logged.fields.reason).toMatch(/maxRoomsPerConnection/);
-    expect(server.app.getRoomSize('x')).toBe(0);
+    expect(await server.app.getRoomSize('x')).toBe(0);
   });
 
   // The count also decides how a broadcast leaves out its sender: uWS's own ws.publish sends
@@ -137,10 +136,10 @@ describe("rooms: a bad name in the server's own app.* calls is a server bug", ()
   }
 
   it('throws InvalidRoomNameError with closeCode 1011 from app.*, and 1008 from a connection', async () => {
-    for (const call of [() => server.app.broadcast('', 'x'), () => server.app.getRoomSize('\u0000')]) {
-      expect(call).toThrow(InvalidRoomNameError);
-      expect(call).toThrow(expect.objectContaining({ closeCode: 1011 }));
-    }
+    const call = (): void => server.app.broadcast('', 'x');
+    expect(call).toThrow(InvalidRoomNameError);
+    expect(call).toThrow(expect.objectContaining({ closeCode: 1011 }));
+    await expect(server.app.getRoomSize('\u0000')).rejects.toMatchObject({ name: 'InvalidRoomNameError', closeCode: 1011 });
     const { conn } = await server.openPair();
     await expect(conn.broadcast('', 'x')).rejects.toMatchObject({ name: 'InvalidRoomNameError', closeCode: 1008 });
   });

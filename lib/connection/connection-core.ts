@@ -1,0 +1,314 @@
+import { CloseCode, WebSocketDisconnect } from '../errors';
+import type { RouteContext } from './connection-context';
+import { InboundQueue, ReceiveKind } from './inbound-queue';
+import { DrainWaiters } from './outbound';
+import type { Handshake, InboundMessage, SocketHandle } from './peer';
+import { convert, settle } from './receive-conversion';
+import { rejected } from './rejected';
+import type { RequestInfo } from './request-info';
+import { notAcceptedError } from './room-operations';
+import { StageRunner } from './stage-runner';
+
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/** How a connection's handler ended: `failed` with the error as `outcome`, or with its return value. */
+export type HandlerFinish = (failed: boolean, outcome: unknown) => void;
+
+/** Told once when a connection closes; shared by the connections of a route (no closure per connection). */
+export interface CloseListener<C> {
+  closed(conn: C, info: CloseInfo, finish: HandlerFinish): void;
+}
+
+const NORMAL_CLOSE_CODES = new Set<number>([CloseCode.NORMAL, CloseCode.GOING_AWAY, CloseCode.NO_STATUS]);
+const ITERATION_DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+/**
+ * A connection's state machine, and the peer the transport talks to: it takes the socket's
+ * events, passes inbound messages through the route's pipeline (middleware stages, then a waiting
+ * receive, the route's sink, or the one bounded queue), and settles receives and sends at the
+ * close. The public API is its subclass {@link WebSocketConnection}; every member here is internal.
+ * @typeParam C - the public connection type the route's stages and sink take.
+ */
+export abstract class ConnectionCore<C> {
+  /** @internal */ protected connectionState: ConnectionState = 'connecting';
+  /** @internal */ protected socket: SocketHandle | null = null;
+  /** @internal */ protected handshake: Handshake | null;
+  /** @internal */ protected closeInfo: CloseInfo | null = null;
+  // Allocated on first use: most connections never queue, wait for drain, or wait for close.
+  /** @internal */ protected inbound: InboundQueue | null = null;
+  /** @internal */ private stageRunner: StageRunner<C> | null = null;
+  /** @internal */ private drainWaiters: DrainWaiters | null = null;
+  /** @internal */ private closeWaiters: ((info: CloseInfo) => void)[] | null = null;
+  /** @internal The route's sink is busy with a message, or not released yet: messages queue. */
+  private sinkHeld = true;
+  /** @internal */ private sinkRelease: (() => void) | null = null;
+  /** @internal */ private sinkFailure: ((error: unknown) => void) | null = null;
+  /** @internal */ private openedOnce = false;
+  /** @internal The sink's dispatch still running, if any. */
+  private inFlight: Promise<unknown> | null = null;
+  /** @internal */ private closeListener: CloseListener<C> | null = null;
+  /** @internal */ private closeFinish: HandlerFinish | null = null;
+
+  /** @internal */
+  protected constructor(
+    /** @internal */ readonly route: RouteContext<C>,
+    /** @internal */ protected readonly request: RequestInfo,
+    handshake: Handshake,
+  ) {
+    this.handshake = handshake;
+  }
+
+  /** @internal The open socket; null before accept() and once closed. */
+  get openSocket(): SocketHandle | null {
+    return this.socket;
+  }
+
+  /** @internal */
+  get isOpen(): boolean {
+    return this.connectionState === 'open';
+  }
+
+  /** @internal Whether the upgrade completed at some point (the connection may be closed by now). */
+  get wasOpened(): boolean {
+    return this.openedOnce;
+  }
+
+  /** @internal The transport completed the upgrade. */
+  onOpen(socket: SocketHandle): void {
+    this.socket = socket;
+    this.connectionState = 'open';
+    this.openedOnce = true;
+    const { stats, probe } = this.route.app;
+    stats.open++;
+    stats.opened++;
+    if (probe.connectionOpened !== null) probe.connectionOpened(this.route.path);
+  }
+
+  /** @internal A message arrived: through the stages, then to the consumer. */
+  onMessage(message: InboundMessage, bytes: number): void {
+    const { route } = this;
+    const { stats, probe } = route.app;
+    stats.messagesIn++;
+    stats.bytesIn += bytes;
+    if (probe.messageIn !== null) probe.messageIn(route.path, bytes);
+    if (route.stages.length === 0) this.pass(message, bytes);
+    else (this.stageRunner ??= new StageRunner<C>(this as unknown as C & this, route.stages)).run(message, bytes);
+  }
+
+  /** @internal */
+  onDrain(): void {
+    const waiters = this.drainWaiters;
+    if (waiters === null || waiters.isEmpty || this.socket === null) return;
+    const { transport, settings } = this.route.app;
+    if (transport.bufferedAmount(this.socket) <= settings.sendHighWaterMark) waiters.release();
+  }
+
+  /** @internal The socket closed (either side), or the upgrade ended without one. */
+  onClose(code: number, reason: string): void {
+    this.handshake = null;
+    this.markClosed({ code, reason });
+  }
+
+  /** @internal A message passed every stage: a waiting receive takes it, else the sink, else the queue. */
+  pass(message: InboundMessage, size: number): void {
+    const inbound = this.inbound;
+    if (inbound !== null && inbound.hasWaiter()) {
+      settle(inbound.takeWaiter(), message, this.route.app.settings);
+      return;
+    }
+    // Not held and nothing ready in the queue: deliver at once, inside the transport's callback.
+    if (this.route.sink !== null && !this.sinkHeld && (inbound === null || inbound.passed === 0)) {
+      this.dispatch(message);
+      return;
+    }
+    const queue = (this.inbound ??= new InboundQueue());
+    if (this.refuseOverflow(queue, size)) return;
+    queue.addReady(message, size);
+  }
+
+  /** @internal An async stage is running: the message waits behind it, in the same bounded queue. */
+  hold(message: InboundMessage, size: number): void {
+    const queue = (this.inbound ??= new InboundQueue());
+    if (this.refuseOverflow(queue, size)) return;
+    queue.addWaiting(message, size);
+  }
+
+  /** @internal */
+  takeHeld(): [InboundMessage, number] | undefined {
+    return this.inbound?.takeWaiting();
+  }
+
+  /** @internal */
+  stageFailed(stage: string, error: unknown): void {
+    void this.route.app.answerError(this as unknown as C, error, { stage: 'middleware', where: stage });
+  }
+
+  /** @internal */
+  stageMisused(stage: string, secondCall: boolean): void {
+    this.route.app.settings.logger.warn(
+      { path: this.request.path, middleware: stage },
+      secondCall
+        ? 'middleware onMessage() called next() twice for one message; delivered once (logged once per connection)'
+        : 'middleware onMessage() called next() after it had returned; the message is dropped. ' +
+            'Return a promise from onMessage() and call next() before it settles (logged once per connection)',
+    );
+  }
+
+  /**
+   * @internal Lets the route's sink take messages: the queued ones first, in order. Until then
+   * (while `@OnConnect` runs) they wait in the queue; `receive*()` calls still come first.
+   */
+  releaseSink(): void {
+    this.sinkHeld = false;
+    this.inFlight = null;
+    const queue = this.inbound;
+    while (queue !== null && queue.passed > 0 && !this.sinkHeld && this.connectionState === 'open') {
+      this.dispatch(queue.takeReady());
+    }
+  }
+
+  /** Resolves with the close code and reason once the connection is closed, however that happens. */
+  waitForClose(): Promise<CloseInfo> {
+    if (this.closeInfo) return Promise.resolve(this.closeInfo);
+    return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
+  }
+
+  /**
+   * @internal Calls `listener.closed(this, info, finish)` once the connection has closed (at once if
+   * it has): message gateways end their handler there, with no suspended function per connection.
+   */
+  onceClosed(listener: CloseListener<C>, finish: HandlerFinish): void {
+    if (this.closeInfo !== null) {
+      listener.closed(this as unknown as C, this.closeInfo, finish);
+      return;
+    }
+    this.closeListener = listener;
+    this.closeFinish = finish;
+  }
+
+  /** @internal The sink's dispatch that is still running (it answered or logged its own failure), if any. */
+  get dispatching(): Promise<unknown> | null {
+    return this.inFlight;
+  }
+
+  /** @internal */
+  protected take(kind: ReceiveKind, timeout: number | undefined): Promise<unknown> {
+    const queue = this.inbound;
+    if (queue !== null && queue.passed > 0) {
+      try {
+        return Promise.resolve(convert(kind, queue.takeReady(), this.route.app.settings));
+      } catch (error) {
+        return rejected(error);
+      }
+    }
+    if (this.connectionState !== 'open') {
+      if (kind === ReceiveKind.ITERATE && this.closedNormally()) return Promise.resolve(ITERATION_DONE);
+      return rejected(this.notOpenError('receive'));
+    }
+    return (this.inbound ??= new InboundQueue()).wait(kind, timeout);
+  }
+
+  /** @internal A send was buffered above the high-water mark: resolves once the socket drains. */
+  awaitDrain(): Promise<void> {
+    return (this.drainWaiters ??= new DrainWaiters()).wait();
+  }
+
+  /** @internal */
+  notOpenError(action: string): Error {
+    return this.connectionState === 'connecting' ? notAcceptedError(action) : this.disconnectError();
+  }
+
+  /** @internal */
+  protected disconnectError(): WebSocketDisconnect {
+    const info = this.closeInfo ?? { code: CloseCode.ABNORMAL, reason: '' };
+    return new WebSocketDisconnect(info.code, info.reason);
+  }
+
+  /** @internal */
+  protected markClosed(info: CloseInfo): void {
+    if (this.connectionState === 'closed') return;
+    const wasOpen = this.connectionState === 'open';
+    this.connectionState = 'closed';
+    this.socket = null;
+    this.closeInfo = info;
+    if (wasOpen) {
+      const { stats, probe } = this.route.app;
+      stats.connectionClosed(info.code);
+      if (probe.connectionClosed !== null) probe.connectionClosed(this.route.path, info.code);
+    }
+    // An Error captures a stack: build it only for a receive or a send that gets it (a `for await`
+    // loop that ends with a normal close does not).
+    let error: WebSocketDisconnect | null = null;
+    const disconnect = (): WebSocketDisconnect => (error ??= this.disconnectError());
+    for (const waiter of this.inbound?.takeAllWaiters() ?? []) {
+      if (waiter.kind === ReceiveKind.ITERATE && this.closedNormally()) waiter.resolve(ITERATION_DONE);
+      else waiter.reject(disconnect());
+    }
+    this.drainWaiters?.rejectAll(disconnect);
+    const closeWaiters = this.closeWaiters;
+    this.closeWaiters = null;
+    if (closeWaiters) for (const resolve of closeWaiters) resolve(info);
+    const listener = this.closeListener;
+    if (listener !== null) {
+      this.closeListener = null;
+      listener.closed(this as unknown as C, info, this.closeFinish as HandlerFinish);
+      this.closeFinish = null;
+    }
+  }
+
+  /** @internal Closed with 1000, 1001 or 1005: the end of a `for await` loop rather than an error. */
+  private closedNormally(): boolean {
+    return this.closeInfo !== null && NORMAL_CLOSE_CODES.has(this.closeInfo.code);
+  }
+
+  /** @internal */
+  private dispatch(message: InboundMessage): void {
+    let pending: Promise<unknown> | undefined;
+    try {
+      pending = (this.route.sink as NonNullable<RouteContext<C>['sink']>).onMessage(this as unknown as C, message);
+    } catch (error) {
+      this.sinkFailed(error); // sinks answer every failure themselves: this is a bug
+      return;
+    }
+    if (pending === undefined) return;
+    this.sinkHeld = true;
+    this.inFlight = pending;
+    // Per connection, not per message: waiting for an async handler allocates no closure.
+    this.sinkRelease ??= () => this.releaseSink();
+    this.sinkFailure ??= (error) => {
+      this.sinkFailed(error);
+      this.releaseSink();
+    };
+    void pending.then(this.sinkRelease, this.sinkFailure);
+  }
+
+  /** @internal */
+  private sinkFailed(error: unknown): void {
+    void this.route.app.answerError(this as unknown as C, error, { stage: 'message', where: 'message dispatch' });
+  }
+
+  /** @internal Closes with 1008 when one more message would go over the queue's limits. */
+  private refuseOverflow(queue: InboundQueue, size: number): boolean {
+    const { settings, stats, probe } = this.route.app;
+    if (!queue.isFull(size, settings)) return false;
+    settings.logger.warn(
+      {
+        path: this.request.path,
+        queued: queue.length,
+        queuedBytes: queue.queuedBytes,
+        maxQueuedMessages: settings.maxQueuedMessages,
+        maxQueuedBytes: settings.maxQueuedBytes,
+      },
+      'inbound message queue overflow: the handler is not receiving fast enough; closing with 1008',
+    );
+    stats.error('queue_overflow');
+    if (probe.error !== null) probe.error(this.route.path, 'queue_overflow');
+    if (this.socket !== null) this.route.app.transport.end(this.socket, CloseCode.POLICY_VIOLATION, 'message queue overflow');
+    return true;
+  }
+}
