@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ErrorSite, MessageSink } from '../connection/connection-context';
 import { isThenable } from '../connection/connection-runner';
 import { SENT } from '../connection/outbound';
-import type { InboundMessage } from '../connection/peer';
+import type { InboundMessage } from '../connection/message';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import { CloseCode, validationSummary, WebSocketDisconnect, WebSocketJsonError, type ErrorAnswer, type ValidationDetail } from '../errors';
 import type { Invoker } from '../routing/param-resolvers';
