@@ -1,13 +1,11 @@
 import path from 'node:path';
 import ts from 'typescript';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { clientModuleFiles } from '../../lib/client-module/client-module-files';
 import { ProAPI, serveClientModule, silentLogger } from '../../index';
 import { calculatorApp } from '../client/client-fixture';
+import { launchChromium } from './chromium';
 
-// Debian's chromium package (.ci/run installs it when missing).
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 const WAIT_MS = 10_000;
 
 /** A plain page that imports the client from the app, with no build step, and reports into window.log. */
@@ -31,7 +29,7 @@ describe('proapi/client in headless Chromium, as plain ES modules', () => {
   let app: ProAPI;
   let pages: ProAPI;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(() => browser?.close());
   afterEach(() => Promise.all([app?.close(), pages?.close()]));
