@@ -10,11 +10,13 @@ const BLIND_LINGER_MS = 500;
 
 /**
  * The connections' part of `app.close()`, in two steps:
- * 1. {@link run}: closes each socket with 1001 once it has finished: the messages it had received
- *    are handled, and what it was sent has left its buffer, so a slow reader still gets every
- *    reply; those not finished at the deadline are closed anyway (their close frame waits behind
- *    the data). Until then the sockets stay open and their handlers keep running (the adapter
- *    takes no new messages meanwhile, or a busy client would never let its socket finish).
+ * 1. {@link run}: closes each socket with 1001 once it has finished: its handler has taken the
+ *    messages that had arrived, and what it was sent has left its buffer, so a slow reader still
+ *    gets every reply; those not finished at the deadline are closed anyway (their close frame
+ *    waits behind the data). Until then the sockets stay open and their handlers keep running (the
+ *    adapter takes no new messages meanwhile, or a busy client would never let its socket finish).
+ *    A reply a handler is still working on when its socket finishes is not waited for: its send
+ *    rejects with `WebSocketDisconnect`, as at any close.
  * 2. {@link linger}: waits for the clients to answer the close frames. uWS closes a socket when its
  *    client answers, but tells no one; closing it earlier (the server's final close) while the
  *    client still sends makes the kernel reset the connection, and the client then loses what it

@@ -149,13 +149,14 @@ export class UwsAdapter implements Transport, UpgradeHost {
   }
 
   /**
-   * Closes each open socket with 1001 once it has handled the messages it had and its send buffer
-   * drained, the rest at `deadline` (performance.now()); messages arriving meanwhile are dropped.
+   * Closes each open socket with 1001 once its handler has taken the messages that had arrived and
+   * its send buffer drained, the rest at `deadline` (performance.now()); messages arriving
+   * meanwhile are dropped.
    */
   drainConnections(deadline: number): Promise<void> {
     this.drain = new ShutdownDrain(
       this.open,
-      (ws) => ws.getBufferedAmount() === 0 && !ws.peer.hasPendingWork,
+      (ws) => ws.getBufferedAmount() === 0 && !ws.peer.hasQueuedMessages,
       (ws) => ws.end(CloseCode.GOING_AWAY, 'server shutting down'),
     );
     return this.drain.run(deadline);

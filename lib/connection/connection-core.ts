@@ -189,9 +189,9 @@ export abstract class ConnectionCore<C> {
     this.closeFinish = finish;
   }
 
-  /** @internal Messages wait in the queue, or the sink still handles one: `app.close()` waits for them. */
-  get hasPendingWork(): boolean {
-    return (this.inbound !== null && this.inbound.length > 0) || this.dispatching !== null;
+  /** @internal Messages wait in the queue: `app.close()` lets the handler take them before closing. */
+  get hasQueuedMessages(): boolean {
+    return this.inbound !== null && this.inbound.length > 0;
   }
 
   /** @internal The sink's dispatch that is still running (it answered or logged its own failure), if any. */
