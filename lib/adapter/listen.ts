@@ -1,13 +1,13 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../logger';
 import { connectionsForFileLimit, openFileLimit } from '../runtime/file-descriptors';
 
 /** Binds `app` to `host:port` (0: any free port); resolves with the listen socket and the bound port. */
 export async function listenOn(app: uWS.TemplatedApp, host: string, port: number): Promise<{ socket: uWS.us_listen_socket; port: number }> {
-  // uWS binds with SO_REUSEPORT, so a second process on a taken port would silently get half the
-  // connections. Its exclusive mode would also drop SO_REUSEADDR (a restart then fails for a
-  // minute in TIME_WAIT), so ask Node first: its bind fails while anyone listens on the port.
+  // Builds of uWS that bind with SO_REUSEPORT let a second process on a taken port silently get
+  // half the connections (the registry build of 20.30 refuses it, as does uWS's exclusive mode),
+  // so ask Node first: its bind fails while anyone listens on the port.
   if (port !== 0) await assertPortFree(port, host);
   return new Promise((resolve, reject) => {
     app.listen(host, port, (socket) => {
@@ -24,10 +24,32 @@ export async function listenOn(app: uWS.TemplatedApp, host: string, port: number
 function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`could not listen on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}`)),
-    );
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') return reject(new Error(`could not listen on ${host}:${port}: ${error.message}`));
+      void someoneListens(port, host).then((listens) =>
+        reject(new Error(`could not listen on ${host}:${port}: ${listens ? 'the port is in use' : HELD_BY_TIME_WAIT}`)),
+      );
+    });
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
+// uWS 20.30 listens without SO_REUSEADDR: the server's side of each cleanly closed connection
+// keeps the port for a minute (TIME_WAIT), and nothing can listen on it meanwhile.
+const HELD_BY_TIME_WAIT =
+  'no one listens, but connections closed in the last minute still hold the port (TIME_WAIT), ' +
+  'and uWebSockets.js 20.30 cannot listen over them; wait up to 60 s or use another port';
+
+function someoneListens(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: host === '0.0.0.0' || host === '::' ? 'localhost' : host, timeout: 1000 });
+    const done = (listens: boolean): void => {
+      socket.destroy();
+      resolve(listens);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(true));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code !== 'ECONNREFUSED'));
   });
 }
 
