@@ -43,8 +43,12 @@ export function freePort(): Promise<number> {
  * (no npm in between, so signals and /proc figures are the server's). `fileLimit` runs it under
  * `ulimit -n`. Resolves once it prints `listening on`.
  */
-export async function startSample(root: string, name: string, options: { fileLimit?: number; env?: Record<string, string> } = {}): Promise<SampleProcess> {
-  const port = await freePort();
+export async function startSample(
+  root: string,
+  name: string,
+  options: { fileLimit?: number; env?: Record<string, string>; port?: number } = {},
+): Promise<SampleProcess> {
+  const port = options.port ?? (await freePort());
   const command = `${options.fileLimit ? `ulimit -n ${options.fileLimit} && ` : ''}exec "$0" -r ts-node/register/transpile-only samples/run.ts ${name}`;
   const child = spawn('/bin/sh', ['-c', command, process.execPath], {
     cwd: root,

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import WebSocket from 'ws';
 import { clientFrame } from './raw-client';
 import { rootFromArgs, startSample } from './sample-process';
 
@@ -104,7 +105,24 @@ async function main(): Promise<void> {
   const logged = server.output().split('\n').filter((line) => line.includes('"reason"'));
   console.log('server log lines with a reason:');
   for (const line of logged) console.log(`  ${JSON.parse(line).reason as string}`);
-  await server.stop();
+  console.log(`  ${'restart on the same port after a clean close'.padEnd(48)} ${await restartOnSamePort(root, server)}`);
+}
+
+/** A client closes cleanly (1000, as browsers do), then the server stops and another tries its port. */
+async function restartOnSamePort(root: string, server: Awaited<ReturnType<typeof startSample>>): Promise<string> {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.close(1000);
+  await new Promise((resolve) => ws.once('close', resolve));
+  server.child.kill('SIGINT');
+  await server.exited;
+  try {
+    const again = await startSample(root, 'echo', { port: server.port });
+    await again.stop();
+    return 'listened';
+  } catch (error) {
+    return `failed: ${/could not listen[^\n]*/.exec((error as Error).message)?.[0] ?? (error as Error).message.split('\n')[0]}`;
+  }
 }
 
 main().catch((error: unknown) => {
