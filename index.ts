@@ -12,8 +12,7 @@ export {
   type CloseInfo,
 } from './lib/connection/web-socket-connection';
 export type { UserData } from './lib/connection/user-data';
-export type { ErrorHook, ErrorContext } from './lib/connection/answer-error';
-export type { ErrorStage } from './lib/connection/connection-context';
+export type { ErrorHook, ErrorContext, ErrorStage } from './lib/connection/error-hook';
 export * from './lib/errors';
 export type { Broker, BrokerHost } from './lib/broker/broker';
 export { LocalBroker } from './lib/broker/local.broker';
@@ -32,7 +31,7 @@ export {
   type MessageNext,
 } from './lib/middleware/web-socket-middleware';
 export { type Logger, type LogFn, silentLogger } from './lib/logger';
-export type { ConnectionHandler, RouteInfo } from './lib/routing/route';
+export type { ConnectionHandler, RouteInfo } from './lib/routing/route-info';
 export type {
   AppDescriptor,
   MessageDescriptor,

@@ -27,4 +27,5 @@ export {
 } from './lib/middleware/auth.middleware';
 export { RateLimitMiddleware, type RateLimitOptions, type RateLimitCallback } from './lib/middleware/rate-limit.middleware';
 export { LoggingMiddleware, type LoggingOptions } from './lib/middleware/logging.middleware';
-export { DEFAULT_REDACTED_FRAGMENTS } from './lib/middleware/redact';
+export { DEFAULT_REDACTED_FRAGMENTS, DEFAULT_SAFE_SUBPROTOCOLS } from './lib/middleware/redact';
+export { registerCredentialName } from './lib/middleware/credential-names';

@@ -1,7 +1,7 @@
 import { UwsAdapter } from './adapter/uws.adapter';
 import type { Broker } from './broker/broker';
 import { LocalBroker } from './broker/local.broker';
-import type { ErrorHook } from './connection/answer-error';
+import type { ErrorHook } from './connection/error-hook';
 import type { UserData } from './connection/user-data';
 import { RouteDefinitionError } from './errors';
 import type { HttpHandler, HttpRoute } from './http-route';
@@ -18,11 +18,12 @@ import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middlew
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { functionRoute } from './routing/function-route';
 import type { AppDescriptor } from './routing/route-descriptor';
-import { checkRoomName } from './rooms/room-name';
-import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
+import { AppRoomApi } from './app-room-api';
+import type { RoomHub } from './rooms/room-hub';
 import { scanGateway } from './routing/gateway-scanner';
 import { compilePath } from './routing/path-pattern';
-import type { ConnectionHandler, Route, RouteInfo } from './routing/route';
+import type { Route } from './routing/route';
+import type { ConnectionHandler, RouteInfo } from './routing/route-info';
 import { buildRouteTable, describeApp, describeRoute } from './routing/route-table';
 import { AppRuntime } from './runtime/app-runtime';
 
@@ -56,7 +57,7 @@ type Registration = { kind: 'gateway'; gateway: GatewayClass | object } | { kind
  * app.websocket('/ws', async (ws) => { await ws.accept(); await ws.sendText('hello'); });
  * const port = await app.listen(8000);
  */
-export class ProAPI {
+export class ProAPI extends AppRoomApi {
   private readonly options: ResolvedOptions;
   private readonly registrations: Registration[] = [];
   private readonly httpRoutes: HttpRoute[] = [];
@@ -77,6 +78,7 @@ export class ProAPI {
   private closed = false;
 
   constructor(options: ProAPIOptions = {}) {
+    super();
     this.options = resolveOptions(options);
     this.broker = options.broker ?? new LocalBroker();
     this.onError = options.onError;
@@ -92,7 +94,7 @@ export class ProAPI {
   }
 
   /**
-   * Middleware every WebSocket route runs first, in this order (the spec's global list); class and
+   * Middleware every WebSocket route runs first, in this order; class and
    * method middleware follow. Set it (or call {@link use}) before `listen()`; the array it returns
    * is frozen, so every change goes through the checks of the setter.
    * @example
@@ -185,6 +187,16 @@ export class ProAPI {
     return describeApp(this.buildRoutes());
   }
 
+  /** @internal */
+  protected get roomHub(): RoomHub | null {
+    return this.runtime?.rooms ?? null;
+  }
+
+  /** @internal */
+  protected get roomLimits(): ResolvedOptions {
+    return this.options;
+  }
+
   /** Boots the app: scans gateways, seals the route table, starts the broker, listens. Resolves with the bound port. */
   async listen(port = 0, host = '0.0.0.0'): Promise<number> {
     return this.listenOn(port, host, true);
@@ -209,7 +221,8 @@ export class ProAPI {
     for (const route of table) {
       const info = describeRoute(route);
       const chain = info.middlewares.length > 0 ? ` [${info.middlewares.join(' -> ')}]` : '';
-      logger.info({ method: 'WS', ...info }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}`);
+      const accepts = acceptRule(route);
+      logger.info({ method: 'WS', ...info, accepts }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}; ${accepts}`);
     }
     for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     try {
@@ -257,62 +270,8 @@ export class ProAPI {
     return this.runtime ? this.runtime.stats() : this.counters.snapshot(0);
   }
 
-  // ---- rooms: push from outside any handler (timers, HTTP routes, jobs) --------------------
-  // Synchronous: the message is handed to uWS before the call returns. Before listen() nobody
-  // can be in a room, so a broadcast then reaches no one (the room name is still checked).
-  // These are the server's own API, so a bad room name here is a server bug: the
-  // InvalidRoomNameError has closeCode 1011, and escaping a handler it counts as an internal error.
-
   /**
-   * Sends a text message to every connection in `room`.
-   * Throws `InvalidRoomNameError` (closeCode 1011: a server bug), or `MessageTooLargeError` over `maxPayloadLength`.
-   * @example
-   * setInterval(() => app.broadcast('clock', new Date().toISOString()), 1000);
-   */
-  broadcast(room: string, text: string): void {
-    this.publishToRoom(room, text, false);
-  }
-
-  /**
-   * Sends `JSON.stringify(data)` to every connection in `room`, serialized once.
-   * @example
-   * app.get('/announce', () => { app.broadcastJson('lobby', { type: 'system', message: 'maintenance at 6' }); return 'sent'; });
-   */
-  broadcastJson(room: string, data: unknown): void {
-    const text = toJsonText(data);
-    if (typeof text !== 'string') throw text;
-    this.publishToRoom(room, text, false);
-  }
-
-  /** Sends a binary message to every connection in `room`. */
-  broadcastBytes(room: string, data: Uint8Array | ArrayBuffer): void {
-    this.publishToRoom(room, data, true);
-  }
-
-  /**
-   * How many connections are in `room` right now, in every process the broker reaches. A promise,
-   * since a broker may ask other processes. Rejects with `InvalidRoomNameError` (a server bug).
-   */
-  async getRoomSize(room: string): Promise<number> {
-    const invalid = checkRoomName(room, this.options.maxRoomNameBytes, 'server');
-    if (invalid !== null) throw invalid;
-    return this.runtime ? this.runtime.rooms.size(room) : 0;
-  }
-
-  /** Every room with at least one connection in it (in every process the broker reaches), in no particular order. */
-  async getRooms(): Promise<string[]> {
-    return this.runtime ? this.runtime.rooms.rooms() : [];
-  }
-
-  private publishToRoom(room: string, data: RoomPayload, isBinary: boolean): void {
-    const refused =
-      checkRoomName(room, this.options.maxRoomNameBytes, 'server') ?? checkPayloadSize(data, this.options.maxPayloadLength);
-    if (refused !== null) throw refused;
-    this.runtime?.rooms.publish(room, data, isBinary, null);
-  }
-
-  /**
-   * The spec's one-liner: listen, print the URL, close gracefully on SIGINT/SIGTERM.
+   * Listens, prints the URL, and closes gracefully on SIGINT/SIGTERM: the one-liner for a main module.
    * @example
    * app.run({ port: 8000 });
    */
@@ -396,4 +355,11 @@ export class ProAPI {
       throw new RouteDefinitionError(`cannot add ${what} after listen(); register every route before calling listen()`);
     }
   }
+}
+
+/** Who accepts a route's connections, as the boot log says it. */
+function acceptRule({ descriptor }: Route): string {
+  if (descriptor.style === 'messages' && descriptor.connect === null) return 'accepted by ProAPI (no @OnConnect)';
+  const where = descriptor.style === 'function' ? 'the handler' : '@OnConnect';
+  return `${where} must accept(); returning without it answers HTTP 403`;
 }

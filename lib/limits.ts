@@ -43,6 +43,14 @@ export interface ConnectionLimits {
    * `Infinity` for no limit.
    */
   maxRoomsPerConnection: number;
+  // Issue 11 (hardening), one message's cost:
+  /**
+   * Most values `receiveJson()` and `@OnMessage` accept in one JSON message: every member of an
+   * object and every element of an array counts one, an empty object or array counts one. What
+   * parsing, transforming and validating a message costs grows with it (class-transformer's with
+   * the square of one object's keys); a longer text is counted before it is parsed. Default 4,096.
+   */
+  maxJsonValues: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
@@ -60,4 +68,6 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   acceptTimeoutMs: 10_000,
   maxRoomNameBytes: 256,
   maxRoomsPerConnection: 1024,
+  // Issue 11 (hardening):
+  maxJsonValues: 4096,
 });

@@ -1,5 +1,5 @@
 import type { Broker } from './broker/broker';
-import type { ErrorHook } from './connection/answer-error';
+import type { ErrorHook } from './connection/error-hook';
 import type { Instrumentation } from './instrumentation/instrumentation';
 import { DEFAULT_LIMITS, type ConnectionLimits } from './limits';
 import { createDefaultLogger, type Logger } from './logger';

@@ -3,15 +3,30 @@ import { appendHeader } from '../connection/header-text';
 import { RequestInfo } from '../connection/request-info';
 import { pathTail, type CompiledPath } from '../routing/path-pattern';
 
-/** Copies what a connection keeps of uWS's request: `req` is only valid until the upgrade handler returns. */
+/** The handshake's own headers: answered during the upgrade, and not worth keeping for a connection's life. */
+const HANDSHAKE_ONLY = new Set(['sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']);
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * Copies what a connection keeps of uWS's request: `req` is only valid until the upgrade handler
+ * returns. An idle connection keeps this for its lifetime, so routes without parameters share one
+ * empty params object and a static route's path is its pattern's string.
+ */
 export function copyRequest(compiled: CompiledPath, req: uWS.HttpRequest, res: uWS.HttpResponse): RequestInfo {
-  const path = req.getUrl();
-  const { paramNames, wildcardSegment } = compiled;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < paramNames.length; i++) params[paramNames[i]] = decodeSegment(req.getParameter(i));
-  if (wildcardSegment >= 0) params['*'] = decodeSegment(pathTail(path, wildcardSegment));
+  const { paramNames, wildcardSegment, pattern } = compiled;
+  const isStatic = paramNames.length === 0 && wildcardSegment < 0;
+  const path = isStatic ? pattern : req.getUrl();
+  let params = NO_PARAMS;
+  if (!isStatic) {
+    const values: Record<string, string> = {};
+    for (let i = 0; i < paramNames.length; i++) values[paramNames[i]] = decodeSegment(req.getParameter(i));
+    if (wildcardSegment >= 0) values['*'] = decodeSegment(pathTail(path, wildcardSegment));
+    params = values;
+  }
   const headerParts: (string | number)[] = [];
-  req.forEach((key, value) => appendHeader(headerParts, key, value));
+  req.forEach((key, value) => {
+    if (!HANDSHAKE_ONLY.has(key)) appendHeader(headerParts, key, value);
+  });
   return new RequestInfo(path, req.getQuery() ?? '', headerParts.join(''), params, decodeText(res.getRemoteAddressAsText()));
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { Payload } from '../connection/peer';
+import type { Payload } from '../connection/message';
 
 /**
  * What a broker may ask of the app it serves. Local fan-out is always the transport's own (uWS

@@ -1,4 +1,4 @@
-import type { Payload } from '../connection/peer';
+import type { Payload } from '../connection/message';
 import type { Broker, BrokerHost } from './broker';
 
 /** Rooms of this process only: uWS topics, nothing forwarded. The default broker. */

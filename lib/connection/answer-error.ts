@@ -2,29 +2,9 @@ import { describeError, WsException, type ErrorAnswer } from '../errors';
 import type { Logger } from '../logger';
 import type { Probe } from '../instrumentation/probe';
 import type { StatsCounters } from '../instrumentation/stats';
-import type { ErrorSite, ErrorStage } from './connection-context';
+import type { ErrorSite } from './connection-context';
+import type { ErrorContext, ErrorHook, ErrorStage } from './error-hook';
 import type { WebSocketConnection } from './web-socket-connection';
-
-/** What `onError` sees besides the error. */
-export interface ErrorContext {
-  readonly connection: WebSocketConnection;
-  /** Where it escaped: a middleware, `@OnConnect`, a loop-style handler, an `@OnMessage` handler, `@OnDisconnect`. */
-  readonly stage: ErrorStage;
-  /** `Gateway.method`, a middleware's name, or a function route's handler name. */
-  readonly where: string;
-  /** The message type, in an `@OnMessage` handler. */
-  readonly type?: string;
-  /** How ProAPI answers it unless the hook returns `'handled'`: an HTTP status before the upgrade, else a frame or a close. */
-  readonly answer: ErrorAnswer;
-}
-
-/**
- * Sees every error that escapes a middleware or handler, with its connection, before ProAPI
- * answers it. Log it, reply, close: return `'handled'` and ProAPI neither answers nor logs it
- * (a connection still open stays open; one still upgrading is refused with 403 if the hook left it).
- * A hook that throws is logged, and ProAPI answers as usual.
- */
-export type ErrorHook = (error: unknown, context: ErrorContext) => void | 'handled';
 
 /**
  * The one place an escaped error is answered. Before the upgrade: its HTTP status. After it: an

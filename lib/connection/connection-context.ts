@@ -4,7 +4,8 @@ import type { StatsCounters } from '../instrumentation/stats';
 import type { ConnectionLimits } from '../limits';
 import type { Logger } from '../logger';
 import type { RoomHub } from '../rooms/room-hub';
-import type { InboundMessage, Payload, Transport } from './peer';
+import type { Transport } from './peer';
+import type { InboundMessage, Payload } from './message';
 
 /** The app's limits and logger, as connections see them. */
 export interface ConnectionSettings extends ConnectionLimits {
@@ -17,8 +18,7 @@ export interface ServerAddress {
   readonly serverPort: number;
 }
 
-/** Where an error escaped, for its answer and its log line. */
-export type ErrorStage = 'middleware' | 'connect' | 'handler' | 'message' | 'disconnect';
+import type { ErrorStage } from './error-stage';
 
 export interface ErrorSite {
   readonly stage: ErrorStage;

@@ -1,20 +1,19 @@
 import { CloseCode, WebSocketDisconnect } from '../errors';
+import type { CloseInfo, ConnectionState } from './close-info';
+import { ConnectionExtras } from './connection-extras';
 import type { RouteContext } from './connection-context';
 import { InboundQueue, ReceiveKind } from './inbound-queue';
+import { overflows } from './queue-overflow';
 import { DrainWaiters } from './outbound';
-import type { Handshake, InboundMessage, SocketHandle } from './peer';
+import type { Handshake, SocketHandle } from './peer';
+import type { InboundMessage } from './message';
 import { convert, settle } from './receive-conversion';
 import { rejected } from './rejected';
 import type { RequestInfo } from './request-info';
 import { notAcceptedError } from './room-operations';
 import { StageRunner } from './stage-runner';
 
-export interface CloseInfo {
-  readonly code: number;
-  readonly reason: string;
-}
-
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+export type { CloseInfo, ConnectionState };
 
 /** How a connection's handler ended: `failed` with the error as `outcome`, or with its return value. */
 export type HandlerFinish = (failed: boolean, outcome: unknown) => void;
@@ -41,16 +40,10 @@ export abstract class ConnectionCore<C> {
   /** @internal */ protected closeInfo: CloseInfo | null = null;
   // Allocated on first use: most connections never queue, wait for drain, or wait for close.
   /** @internal */ protected inbound: InboundQueue | null = null;
-  /** @internal */ private stageRunner: StageRunner<C> | null = null;
-  /** @internal */ private drainWaiters: DrainWaiters | null = null;
-  /** @internal */ private closeWaiters: ((info: CloseInfo) => void)[] | null = null;
+  /** @internal */ protected extras: ConnectionExtras<C> | null = null;
   /** @internal The route's sink is busy with a message, or not released yet: messages queue. */
   private sinkHeld = true;
-  /** @internal */ private sinkRelease: (() => void) | null = null;
-  /** @internal */ private sinkFailure: ((error: unknown) => void) | null = null;
   /** @internal */ private openedOnce = false;
-  /** @internal The sink's dispatch still running, if any. */
-  private inFlight: Promise<unknown> | null = null;
   /** @internal */ private closeListener: CloseListener<C> | null = null;
   /** @internal */ private closeFinish: HandlerFinish | null = null;
 
@@ -61,6 +54,11 @@ export abstract class ConnectionCore<C> {
     handshake: Handshake,
   ) {
     this.handshake = handshake;
+  }
+
+  /** @internal */
+  protected get more(): ConnectionExtras<C> {
+    return (this.extras ??= new ConnectionExtras<C>());
   }
 
   /** @internal The open socket; null before accept() and once closed. */
@@ -97,12 +95,12 @@ export abstract class ConnectionCore<C> {
     stats.bytesIn += bytes;
     if (probe.messageIn !== null) probe.messageIn(route.path, bytes);
     if (route.stages.length === 0) this.pass(message, bytes);
-    else (this.stageRunner ??= new StageRunner<C>(this as unknown as C & this, route.stages)).run(message, bytes);
+    else (this.more.stageRunner ??= new StageRunner<C>(this as unknown as C & this, route.stages)).run(message, bytes);
   }
 
   /** @internal */
   onDrain(): void {
-    const waiters = this.drainWaiters;
+    const waiters = this.extras?.drainWaiters ?? null;
     if (waiters === null || waiters.isEmpty || this.socket === null) return;
     const { transport, settings } = this.route.app;
     if (transport.bufferedAmount(this.socket) <= settings.sendHighWaterMark) waiters.release();
@@ -127,14 +125,14 @@ export abstract class ConnectionCore<C> {
       return;
     }
     const queue = (this.inbound ??= new InboundQueue());
-    if (this.refuseOverflow(queue, size)) return;
+    if (overflows(this.route, this.socket, this.request.path, queue, size)) return;
     queue.addReady(message, size);
   }
 
   /** @internal An async stage is running: the message waits behind it, in the same bounded queue. */
   hold(message: InboundMessage, size: number): void {
     const queue = (this.inbound ??= new InboundQueue());
-    if (this.refuseOverflow(queue, size)) return;
+    if (overflows(this.route, this.socket, this.request.path, queue, size)) return;
     queue.addWaiting(message, size);
   }
 
@@ -165,7 +163,7 @@ export abstract class ConnectionCore<C> {
    */
   releaseSink(): void {
     this.sinkHeld = false;
-    this.inFlight = null;
+    if (this.extras !== null) this.extras.inFlight = null;
     const queue = this.inbound;
     while (queue !== null && queue.passed > 0 && !this.sinkHeld && this.connectionState === 'open') {
       this.dispatch(queue.takeReady());
@@ -175,7 +173,7 @@ export abstract class ConnectionCore<C> {
   /** Resolves with the close code and reason once the connection is closed, however that happens. */
   waitForClose(): Promise<CloseInfo> {
     if (this.closeInfo) return Promise.resolve(this.closeInfo);
-    return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
+    return new Promise((resolve) => (this.more.closeWaiters ??= []).push(resolve));
   }
 
   /**
@@ -193,7 +191,7 @@ export abstract class ConnectionCore<C> {
 
   /** @internal The sink's dispatch that is still running (it answered or logged its own failure), if any. */
   get dispatching(): Promise<unknown> | null {
-    return this.inFlight;
+    return this.extras?.inFlight ?? null;
   }
 
   /** @internal */
@@ -215,7 +213,7 @@ export abstract class ConnectionCore<C> {
 
   /** @internal A send was buffered above the high-water mark: resolves once the socket drains. */
   awaitDrain(): Promise<void> {
-    return (this.drainWaiters ??= new DrainWaiters()).wait();
+    return (this.more.drainWaiters ??= new DrainWaiters()).wait();
   }
 
   /** @internal */
@@ -249,10 +247,13 @@ export abstract class ConnectionCore<C> {
       if (waiter.kind === ReceiveKind.ITERATE && this.closedNormally()) waiter.resolve(ITERATION_DONE);
       else waiter.reject(disconnect());
     }
-    this.drainWaiters?.rejectAll(disconnect);
-    const closeWaiters = this.closeWaiters;
-    this.closeWaiters = null;
-    if (closeWaiters) for (const resolve of closeWaiters) resolve(info);
+    const extras = this.extras;
+    if (extras !== null) {
+      extras.drainWaiters?.rejectAll(disconnect);
+      const closeWaiters = extras.closeWaiters;
+      extras.closeWaiters = null;
+      if (closeWaiters) for (const resolve of closeWaiters) resolve(info);
+    }
     const listener = this.closeListener;
     if (listener !== null) {
       this.closeListener = null;
@@ -277,38 +278,18 @@ export abstract class ConnectionCore<C> {
     }
     if (pending === undefined) return;
     this.sinkHeld = true;
-    this.inFlight = pending;
-    // Per connection, not per message: waiting for an async handler allocates no closure.
-    this.sinkRelease ??= () => this.releaseSink();
-    this.sinkFailure ??= (error) => {
+    const extras = this.more;
+    extras.inFlight = pending;
+    extras.sinkRelease ??= () => this.releaseSink();
+    extras.sinkFailure ??= (error) => {
       this.sinkFailed(error);
       this.releaseSink();
     };
-    void pending.then(this.sinkRelease, this.sinkFailure);
+    void pending.then(extras.sinkRelease, extras.sinkFailure);
   }
 
   /** @internal */
   private sinkFailed(error: unknown): void {
     void this.route.app.answerError(this as unknown as C, error, { stage: 'message', where: 'message dispatch' });
-  }
-
-  /** @internal Closes with 1008 when one more message would go over the queue's limits. */
-  private refuseOverflow(queue: InboundQueue, size: number): boolean {
-    const { settings, stats, probe } = this.route.app;
-    if (!queue.isFull(size, settings)) return false;
-    settings.logger.warn(
-      {
-        path: this.request.path,
-        queued: queue.length,
-        queuedBytes: queue.queuedBytes,
-        maxQueuedMessages: settings.maxQueuedMessages,
-        maxQueuedBytes: settings.maxQueuedBytes,
-      },
-      'inbound message queue overflow: the handler is not receiving fast enough; closing with 1008',
-    );
-    stats.error('queue_overflow');
-    if (probe.error !== null) probe.error(this.route.path, 'queue_overflow');
-    if (this.socket !== null) this.route.app.transport.end(this.socket, CloseCode.POLICY_VIOLATION, 'message queue overflow');
-    return true;
   }
 }

@@ -1,5 +1,5 @@
 import { ReceiveTimeoutError } from '../errors';
-import type { InboundMessage } from './peer';
+import type { InboundMessage } from './message';
 
 /** What a receive waits for; `ITERATE` is any message as an iterator result (`for await`). */
 export const ReceiveKind = { ANY: 0, TEXT: 1, JSON: 2, BYTES: 3, ITERATE: 4 } as const;
@@ -26,20 +26,24 @@ export interface QueueLimits {
  * Allocated on first need: most connections never queue.
  */
 export class InboundQueue {
-  private readonly messages: InboundMessage[] = [];
-  private readonly sizes: number[] = [];
+  // Allocated on the first queued message: a `for await` loop that keeps up never needs them.
+  private messages: InboundMessage[] | null = null;
+  private sizes: number[] | null = null;
   /** Messages at the front that are ready for a consumer. */
   passed = 0;
   private bytes = 0;
-  private waiters: Waiter[] | null = null;
+  /** The oldest waiting receive; an idle loop has exactly one, so it needs no array. */
+  private waiter: Waiter | null = null;
+  /** Receives waiting behind {@link waiter}, oldest first. */
+  private laterWaiters: Waiter[] | null = null;
 
   /** Whether one more message of `size` bytes would go over the limits. */
   isFull(size: number, limits: QueueLimits): boolean {
-    return this.messages.length >= limits.maxQueuedMessages || this.bytes + size > limits.maxQueuedBytes;
+    return this.length >= limits.maxQueuedMessages || this.bytes + size > limits.maxQueuedBytes;
   }
 
   get length(): number {
-    return this.messages.length;
+    return this.messages === null ? 0 : this.messages.length;
   }
 
   get queuedBytes(): number {
@@ -48,12 +52,14 @@ export class InboundQueue {
 
   /** Adds a ready message after the ready ones (ahead of any that still wait for a stage). */
   addReady(message: InboundMessage, size: number): void {
-    if (this.passed === this.messages.length) {
-      this.messages.push(message);
-      this.sizes.push(size);
+    const messages = (this.messages ??= []);
+    const sizes = (this.sizes ??= []);
+    if (this.passed === messages.length) {
+      messages.push(message);
+      sizes.push(size);
     } else {
-      this.messages.splice(this.passed, 0, message);
-      this.sizes.splice(this.passed, 0, size);
+      messages.splice(this.passed, 0, message);
+      sizes.splice(this.passed, 0, size);
     }
     this.passed++;
     this.bytes += size;
@@ -61,28 +67,29 @@ export class InboundQueue {
 
   /** Adds a message that must still go through the stages. */
   addWaiting(message: InboundMessage, size: number): void {
-    this.messages.push(message);
-    this.sizes.push(size);
+    (this.messages ??= []).push(message);
+    (this.sizes ??= []).push(size);
     this.bytes += size;
   }
 
   /** The oldest ready message; only when {@link passed} > 0. */
   takeReady(): InboundMessage {
     this.passed--;
-    this.bytes -= this.sizes.shift() as number;
-    return this.messages.shift() as InboundMessage;
+    this.bytes -= (this.sizes as number[]).shift() as number;
+    return (this.messages as InboundMessage[]).shift() as InboundMessage;
   }
 
   /** The oldest message still waiting for the stages, with its size, if any. */
   takeWaiting(): [InboundMessage, number] | undefined {
-    if (this.passed === this.messages.length) return undefined;
-    const size = this.sizes.splice(this.passed, 1)[0];
+    const messages = this.messages;
+    if (messages === null || this.passed === messages.length) return undefined;
+    const size = (this.sizes as number[]).splice(this.passed, 1)[0];
     this.bytes -= size;
-    return [this.messages.splice(this.passed, 1)[0], size];
+    return [messages.splice(this.passed, 1)[0], size];
   }
 
   hasWaiter(): boolean {
-    return this.waiters !== null && this.waiters.length > 0;
+    return this.waiter !== null;
   }
 
   /** Registers a receive; rejects it with `ReceiveTimeoutError` after `timeout` ms, if given. */
@@ -95,37 +102,34 @@ export class InboundQueue {
           reject(new ReceiveTimeoutError(timeout));
         }, timeout);
       }
-      // `[waiter]` sizes the array for one: an idle connection waits with exactly one waiter.
-      if (this.waiters === null) this.waiters = [waiter];
-      else this.waiters.push(waiter);
+      if (this.waiter === null) this.waiter = waiter;
+      else (this.laterWaiters ??= []).push(waiter);
     });
   }
 
   /** The oldest waiting receive, its timer stopped. */
   takeWaiter(): Waiter {
-    const waiter = (this.waiters as Waiter[]).shift() as Waiter;
+    const waiter = this.waiter as Waiter;
+    this.waiter = this.laterWaiters?.shift() ?? null;
     if (waiter.timer) clearTimeout(waiter.timer);
     return waiter;
   }
 
   /** Every waiting receive, timers stopped, for the close; the queue keeps no waiter. */
   takeAllWaiters(): Waiter[] {
-    const waiters = this.waiters ?? [];
-    this.waiters = null;
+    const waiters = this.waiter === null ? [] : [this.waiter, ...(this.laterWaiters ?? [])];
+    this.waiter = null;
+    this.laterWaiters = null;
     for (const waiter of waiters) if (waiter.timer) clearTimeout(waiter.timer);
     return waiters;
   }
 
-  /** Drops every queued message (the connection closed). */
-  clear(): void {
-    this.messages.length = 0;
-    this.sizes.length = 0;
-    this.passed = 0;
-    this.bytes = 0;
-  }
-
   private removeWaiter(waiter: Waiter): void {
-    const index = this.waiters ? this.waiters.indexOf(waiter) : -1;
-    if (index >= 0) this.waiters!.splice(index, 1);
+    if (this.waiter === waiter) {
+      this.waiter = this.laterWaiters?.shift() ?? null;
+      return;
+    }
+    const index = this.laterWaiters ? this.laterWaiters.indexOf(waiter) : -1;
+    if (index >= 0) this.laterWaiters!.splice(index, 1);
   }
 }

@@ -1,6 +1,7 @@
 import { WebSocketBackpressureError } from '../errors';
 import type { RouteContext } from './connection-context';
-import { SendStatus, type Payload, type SocketHandle } from './peer';
+import { SendStatus, type SocketHandle } from './peer';
+import { type Payload } from './message';
 import { quietly, rejected } from './rejected';
 
 /** What `send*()` return when the frame went out at once; compare to skip a `.then()`. */

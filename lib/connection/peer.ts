@@ -4,11 +4,7 @@
  * opaque handle of its socket. Neither side names the other's classes.
  */
 
-/** An inbound message: text frames arrive as `string`, binary frames as `Buffer`. */
-export type InboundMessage = string | Buffer;
-
-/** What a room message or a send carries. */
-export type Payload = string | Uint8Array | ArrayBuffer;
+import type { InboundMessage, Payload } from './message';
 
 /** An open socket as the transport knows it; opaque above the adapter. */
 export type SocketHandle = { readonly __brand: 'SocketHandle' };

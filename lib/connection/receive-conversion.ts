@@ -1,7 +1,7 @@
 import { WebSocketMessageTypeError } from '../errors';
 import { parseJsonSafely, type JsonLimits } from '../messages/safe-json';
 import { ReceiveKind, type Waiter } from './inbound-queue';
-import type { InboundMessage } from './peer';
+import type { InboundMessage } from './message';
 
 /** A message as the receive of `kind` returns it; throws when it is of the wrong kind or bad JSON. */
 export function convert(kind: ReceiveKind, message: InboundMessage, limits: JsonLimits): unknown {

@@ -2,7 +2,8 @@ import { WebSocketStateError } from '../errors';
 import { checkRoomName } from '../rooms/room-name';
 import { checkPayloadSize, toJsonText } from '../rooms/room-payload';
 import type { RouteContext } from './connection-context';
-import type { Payload, SocketHandle } from './peer';
+import type { SocketHandle } from './peer';
+import type { Payload } from './message';
 import { rejected } from './rejected';
 
 const RESOLVED: Promise<void> = Promise.resolve();

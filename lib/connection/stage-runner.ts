@@ -1,5 +1,5 @@
 import type { InboundStage } from './connection-context';
-import type { InboundMessage } from './peer';
+import type { InboundMessage } from './message';
 
 /** What a stage runner needs of its connection. */
 export interface StagedConnection {

@@ -1,18 +1,18 @@
 import { STATUS_CODES } from 'node:http';
 import type { ClassTransformOptions } from 'class-transformer';
 import type { ValidatorOptions } from 'class-validator';
-import { CloseCode, isSendableCloseCode, WebSocketStateError, type InvalidRoomNameError } from '../errors';
+import { CloseCode, isSendableCloseCode, WebSocketStateError } from '../errors';
 import { receiveValidatorFor, type DtoClass, type DtoValidator } from '../messages/dto-validator';
-import { checkRoomName } from '../rooms/room-name';
 import type { RouteContext } from './connection-context';
-import { ConnectionCore, type CloseInfo, type ConnectionState } from './connection-core';
+import type { CloseInfo, ConnectionState } from './close-info';
 import { ReceiveKind } from './inbound-queue';
 import { sendFrame } from './outbound';
-import type { Handshake, InboundMessage } from './peer';
+import type { Handshake } from './peer';
+import type { InboundMessage } from './message';
 import { rejected } from './rejected';
 import type { RequestInfo } from './request-info';
 import { checkResponseHeaders } from './response-headers';
-import * as rooms from './room-operations';
+import { RoomApi } from './room-api';
 import type { UserData } from './user-data';
 
 export interface ReceiveOptions {
@@ -44,12 +44,10 @@ const MAX_REASON_BYTES = 123;
  *   for await (const message of ws) await ws.sendText(`Echo: ${message}`);
  * });
  */
-export class WebSocketConnection<TUserData extends object = UserData> extends ConnectionCore<WebSocketConnection> {
+export class WebSocketConnection<TUserData extends object = UserData> extends RoomApi<WebSocketConnection> {
   /** @internal */ private acceptedProtocol = '';
-  /** @internal */ private preferredProtocol: string | undefined = undefined;
   /** @internal */ private userDataValue: TUserData | undefined = undefined;
 
-  /** @internal */
   private constructor(route: RouteContext<WebSocketConnection>, request: RequestInfo, handshake: Handshake) {
     super(route, request, handshake);
   }
@@ -72,7 +70,7 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Co
     if (this.connectionState === 'open') return rejected(new WebSocketStateError('accept() was already called on this connection'));
     if (this.connectionState === 'closed') return rejected(this.disconnectError());
     if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) return rejected(notOffered(subprotocol, this));
-    this.acceptedProtocol = subprotocol ?? this.preferredProtocol ?? '';
+    this.acceptedProtocol = subprotocol ?? this.extras?.preferredProtocol ?? '';
     const handshake = this.handshake as Handshake;
     this.handshake = null;
     handshake.accept(this.acceptedProtocol);
@@ -178,7 +176,12 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Co
    * ends the loop; any other close rejects with `WebSocketDisconnect`.
    */
   [Symbol.asyncIterator](): AsyncIterator<InboundMessage> {
-    return { next: () => this.take(ReceiveKind.ITERATE, undefined) as Promise<IteratorResult<InboundMessage>> };
+    return new MessageIterator(this);
+  }
+
+  /** @internal The next message as an iterator result (`for await`), without a `.then()` per message. */
+  nextMessage(): Promise<IteratorResult<InboundMessage>> {
+    return this.take(ReceiveKind.ITERATE, undefined) as Promise<IteratorResult<InboundMessage>>;
   }
 
   /**
@@ -204,78 +207,6 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Co
   /** Bytes waiting in the socket's send buffer (0 before `accept()` and once closed). */
   get bufferedAmount(): number {
     return this.socket === null ? 0 : this.route.app.transport.bufferedAmount(this.socket);
-  }
-
-  /**
-   * Joins `room`. Joining a room it is in already does nothing. Resolves once broadcasts from any
-   * process reach this connection. Rejects with `InvalidRoomNameError`, `RoomLimitError` (over
-   * `maxRoomsPerConnection`), or before `accept()`/once closed.
-   * @example
-   * await ws.joinRoom(room);
-   * await ws.broadcastJson(room, { type: 'system', message: `${name} has joined the room` });
-   */
-  joinRoom(room: string): Promise<void> {
-    return rooms.joinRoom(this.self, room);
-  }
-
-  /** Leaves `room`. Leaving a room it is not in does nothing, and so does leaving once closed (the close left every room). */
-  leaveRoom(room: string): Promise<void> {
-    return rooms.leaveRoom(this.self, room);
-  }
-
-  /**
-   * Why `room` cannot name a room in this app, or `null` if it can: the check `joinRoom()` and the
-   * broadcasts make. Use it to refuse a bad name from the URL before `accept()`.
-   * @example
-   * const invalid = ws.checkRoomName(ws.params.room);
-   * if (invalid) return ws.deny(400, invalid.reason);
-   */
-  checkRoomName(room: string): InvalidRoomNameError | null {
-    return checkRoomName(room, this.route.app.settings.maxRoomNameBytes);
-  }
-
-  /** The rooms this connection is in (none before `accept()` or once closed). */
-  getRooms(): Promise<string[]> {
-    return rooms.roomsOf(this.self);
-  }
-
-  /** How many connections of this app are in `room` (in every process, with a broker), this one included. */
-  getRoomSize(room: string): Promise<number> {
-    return rooms.roomSize(this.self, room);
-  }
-
-  /**
-   * Sends a text message to everyone in `room` except this connection, which need not be in the
-   * room; once closed it is in no room, so a "has left" announcement reaches everyone there.
-   * Rejects with `InvalidRoomNameError`, or `MessageTooLargeError` over `maxPayloadLength`.
-   */
-  broadcast(room: string, text: string): Promise<void> {
-    return rooms.publish(this.self, room, text, false, true);
-  }
-
-  /** Like {@link broadcast} with `JSON.stringify(data)`, serialized once for all receivers. */
-  broadcastJson(room: string, data: unknown): Promise<void> {
-    return rooms.publishJson(this.self, room, data, true);
-  }
-
-  /** Like {@link broadcast} with a binary message. */
-  broadcastBytes(room: string, data: Uint8Array | ArrayBuffer): Promise<void> {
-    return rooms.publish(this.self, room, data, true, true);
-  }
-
-  /** Sends a text message to everyone in `room`, this connection included if it is in the room. */
-  broadcastToAll(room: string, text: string): Promise<void> {
-    return rooms.publish(this.self, room, text, false, false);
-  }
-
-  /** Like {@link broadcastToAll} with `JSON.stringify(data)`, serialized once for all receivers. */
-  broadcastJsonToAll(room: string, data: unknown): Promise<void> {
-    return rooms.publishJson(this.self, room, data, false);
-  }
-
-  /** Like {@link broadcastToAll} with a binary message. */
-  broadcastBytesToAll(room: string, data: Uint8Array | ArrayBuffer): Promise<void> {
-    return rooms.publish(this.self, room, data, true, false);
   }
 
   /** The request path, without the query string. */
@@ -315,12 +246,12 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Co
    * if (ws.requestedSubprotocols.includes('bearer')) ws.defaultSubprotocol = 'bearer';
    */
   get defaultSubprotocol(): string | undefined {
-    return this.preferredProtocol;
+    return this.extras?.preferredProtocol;
   }
 
   set defaultSubprotocol(subprotocol: string | undefined) {
     if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) throw notOffered(subprotocol, this);
-    this.preferredProtocol = subprotocol;
+    this.more.preferredProtocol = subprotocol;
   }
 
   /** The peer's IP address as text. */
@@ -353,6 +284,15 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Co
 
   set userData(value: TUserData) {
     this.userDataValue = value;
+  }
+}
+
+/** `for await` over a connection: a small object rather than a closure, since every idle loop holds one. */
+class MessageIterator implements AsyncIterator<InboundMessage> {
+  constructor(private readonly ws: WebSocketConnection<object>) {}
+
+  next(): Promise<IteratorResult<InboundMessage>> {
+    return this.ws.nextMessage();
   }
 }
 

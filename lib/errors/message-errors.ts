@@ -1,12 +1,9 @@
 import { CloseCode } from './close-code';
 import { ProAPIError, WebSocketProtocolError, type ErrorFault } from './proapi-error';
+import { capDetails, type ValidationDetail } from './validation-details';
 
-/** One property that failed validation; nested properties have dotted paths (`author.name`, `tags.0`). */
-export interface ValidationDetail {
-  readonly property: string;
-  /** class-validator constraint name → message, e.g. `{ maxLength: 'text must be shorter than ...' }`. */
-  readonly constraints: Readonly<Record<string, string>>;
-}
+export type { ValidationDetail };
+
 
 /**
  * A message (or a `@Query`/`@Param` value) did not match what the handler declared. In an
@@ -20,11 +17,22 @@ export class WebSocketValidationError extends WebSocketProtocolError {
   override name = 'WebSocketValidationError';
   override readonly wireCode = 'validation';
   override readonly closeCode = CloseCode.INVALID_PAYLOAD;
+  /** The problems, or the first few when there were many (see {@link total}), with long strings cut. */
+  readonly details: readonly ValidationDetail[];
+
   constructor(
     readonly dto: string,
-    readonly details: readonly ValidationDetail[],
+    details: readonly ValidationDetail[],
+    /** How many problems were found in all. */
+    readonly total: number = details.length,
   ) {
-    super(`message does not match ${dto}: ${details.map((d) => d.property || '(message)').join(', ')} invalid`, validationSummary(dto, details));
+    const listed = capDetails(details);
+    const more = total > listed.length ? ` and ${total - listed.length} more` : '';
+    super(
+      `message does not match ${dto}: ${listed.map((d) => d.property || '(message)').join(', ')}${more} invalid`,
+      validationSummary(dto, listed, total),
+    );
+    this.details = listed;
   }
 
   /** @internal */
@@ -33,11 +41,16 @@ export class WebSocketValidationError extends WebSocketProtocolError {
   }
 }
 
-/** `invalid <what>: <first problem> (and N more, see details)`: the first problem, for clients that only show text. */
-export function validationSummary(what: string, details: readonly ValidationDetail[]): string {
+/**
+ * `invalid <what>: <first problem> (and N more, see details)`: the first problem, for clients that
+ * only show text. `total` counts every problem found, `details` the ones listed; when some were
+ * left out, the message says `details lists the first N`.
+ */
+export function validationSummary(what: string, details: readonly ValidationDetail[], total = details.length): string {
   const first = (details.length > 0 && Object.values(details[0].constraints)[0]) || 'see details';
-  const more = details.length > 1 ? ` (and ${details.length - 1} more, see details)` : '';
-  return `invalid ${what}: ${first}${more}`;
+  if (total <= 1) return `invalid ${what}: ${first}`;
+  const listed = total > details.length ? `details lists the first ${details.length}` : 'see details';
+  return `invalid ${what}: ${first} (and ${total - 1} more, ${listed})`;
 }
 
 /** Options of a {@link WsException}: how it answers where no error frame can. */

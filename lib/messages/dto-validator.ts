@@ -1,5 +1,4 @@
 import { plainToInstance, type ClassConstructor, type ClassTransformOptions } from 'class-transformer';
-import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage';
 import {
   getMetadataStorage,
   validate,
@@ -8,13 +7,13 @@ import {
   type ValidationError,
   type ValidatorOptions,
 } from 'class-validator';
-import type { Logger } from '../logger';
+import { capDetails, MAX_DETAILS } from '../errors/validation-details';
 import { WebSocketValidationError, type ValidationDetail } from '../errors/message-errors';
+import { DtoShape } from './dto-shape';
+import { hasTransformerMetadata, nestedClasses, type DtoClass } from './transformer-metadata';
 
-const TRANSFORMER_STORAGE = 'class-transformer/cjs/storage';
-
-/** A class a message is turned into and validated against (a DTO). */
-export type DtoClass<T extends object = object> = new (...args: never[]) => T;
+export { warnIfTransformerStorageMissing } from './transformer-metadata';
+export type { DtoClass } from './transformer-metadata';
 
 /** What validation means unless a gateway or `receiveJson()` call says otherwise. */
 export const DEFAULT_VALIDATION: Readonly<ValidatorOptions> = Object.freeze({
@@ -25,7 +24,12 @@ export const DEFAULT_VALIDATION: Readonly<ValidatorOptions> = Object.freeze({
 
 /** The result of a failed check; returned, not thrown, so bad input costs no stack trace. */
 export class ValidationFailure {
-  constructor(readonly details: readonly ValidationDetail[]) {}
+  constructor(
+    /** The first problems (see `capDetails`). */
+    readonly details: readonly ValidationDetail[],
+    /** How many problems were found in all. */
+    readonly total = details.length,
+  ) {}
 }
 
 const NOT_AN_OBJECT = new ValidationFailure([
@@ -42,6 +46,10 @@ export class DtoValidator<T extends object = object> {
   private readonly validatorOptions: ValidatorOptions;
   /** No class-transformer decorator and no options: {@link copyPlainly} gives what plainToInstance would. */
   private readonly copiesPlainly: boolean;
+  /** The keys the whitelist accepts, to find unknown ones before the transform; null without a whitelist. */
+  private readonly shape: DtoShape | null;
+  /** Whether unknown keys fail validation (else the whitelist strips them). */
+  private readonly forbidsUnknownKeys: boolean;
 
   constructor(
     readonly dto: DtoClass<T>,
@@ -56,6 +64,8 @@ export class DtoValidator<T extends object = object> {
     };
     this.isAsync = isAsyncDto(dto);
     this.copiesPlainly = transformOptions === undefined && !hasTransformerMetadata(dto);
+    this.shape = DtoShape.of(dto, this.validatorOptions, transformOptions);
+    this.forbidsUnknownKeys = this.validatorOptions.forbidNonWhitelisted === true;
   }
 
   /** Whether validation would reject every message: no decorators while `forbidUnknownValues` is on. */
@@ -66,6 +76,10 @@ export class DtoValidator<T extends object = object> {
   /** The payload as a validated instance, or what is wrong with it; a promise only if {@link isAsync}. */
   check(payload: unknown): T | ValidationFailure | Promise<T | ValidationFailure> {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return NOT_AN_OBJECT;
+    if (this.shape !== null) {
+      const refused = this.checkKeys(payload);
+      if (refused !== undefined) return refused;
+    }
     const instance = this.copiesPlainly
       ? copyPlainly(this.dto, payload)
       : plainToInstance(this.dto as ClassConstructor<T>, payload, this.transformOptions);
@@ -76,8 +90,21 @@ export class DtoValidator<T extends object = object> {
   /** Like {@link check}, but throws `WebSocketValidationError`. */
   async parse(payload: unknown): Promise<T> {
     const result = await this.check(payload);
-    if (result instanceof ValidationFailure) throw new WebSocketValidationError(this.dto.name, result.details);
+    if (result instanceof ValidationFailure) throw new WebSocketValidationError(this.dto.name, result.details, result.total);
     return result;
+  }
+
+  /**
+   * Unknown keys, found before the transform copies them: more than {@link MAX_DETAILS} refuse the
+   * message at once (or, when the whitelist strips, are deleted). Fewer go on to the transform
+   * and validation, which report them with every other problem.
+   */
+  private checkKeys(payload: object): ValidationFailure | undefined {
+    const found = this.shape!.findUnknownKeys(payload, MAX_DETAILS, false);
+    if (found.count <= MAX_DETAILS) return undefined;
+    if (this.forbidsUnknownKeys) return new ValidationFailure(capDetails(found.details), found.count);
+    this.shape!.findUnknownKeys(payload, 0, true);
+    return undefined;
   }
 
   private async checkAsync(instance: T): Promise<T | ValidationFailure> {
@@ -112,7 +139,9 @@ export function receiveValidatorFor<T extends object>(
 }
 
 function outcome<T>(instance: T, errors: ValidationError[]): T | ValidationFailure {
-  return errors.length === 0 ? instance : new ValidationFailure(flattenValidationErrors(errors, '', []));
+  if (errors.length === 0) return instance;
+  const details = flattenValidationErrors(errors, '', []);
+  return new ValidationFailure(capDetails(details), details.length);
 }
 
 /** class-validator's error tree as a flat list with dotted property paths. */
@@ -170,24 +199,6 @@ function hasAsyncConstraints(dto: DtoClass, seen: Set<DtoClass>): boolean {
   return false;
 }
 
-// class-transformer keeps `@Type()` records in a singleton it does not re-export from its index.
-const transformerStorage = loadTransformerStorage();
-let reportedMissingStorage = false;
-
-/**
- * Warns, once per process, when class-transformer's `@Type()` records cannot be read (its
- * internal layout changed): nested DTOs then count as async, which is correct but slower.
- */
-export function warnIfTransformerStorageMissing(logger: Logger, loaded = transformerStorage !== undefined): void {
-  if (loaded || reportedMissingStorage) return;
-  reportedMissingStorage = true;
-  logger.warn(
-    { module: TRANSFORMER_STORAGE },
-    `could not load ${TRANSFORMER_STORAGE}, so DTOs with nested DTOs are validated asynchronously (slower); ` +
-      'install the class-transformer version proapi lists as a peer dependency',
-  );
-}
-
 /**
  * `plainToInstance(dto, payload)` for a class without class-transformer decorators, at a fraction
  * of the cost (the generic transformer looks metadata up for every key of every message: a
@@ -216,43 +227,4 @@ function copyValue(value: unknown): unknown {
     if (!(key in Object.prototype)) copy[key] = copyValue((value as Record<string, unknown>)[key]);
   }
   return copy;
-}
-
-/** Whether class-transformer has any record (`@Type`, `@Transform`, `@Expose`, `@Exclude`) for `dto` or its ancestors. */
-function hasTransformerMetadata(dto: DtoClass): boolean {
-  const internals = transformerStorage as unknown as Record<string, unknown> | undefined;
-  const maps = ['_typeMetadatas', '_transformMetadatas', '_exposeMetadatas', '_excludeMetadatas'].map((key) => internals?.[key]);
-  // Not the storage this code knows: assume there is metadata, and let class-transformer do the work.
-  if (!maps.every((map) => map instanceof Map)) return true;
-  for (let cls: unknown = dto; typeof cls === 'function' && cls.prototype !== undefined; cls = Object.getPrototypeOf(cls)) {
-    if ((maps as Map<unknown, unknown>[]).some((map) => map.has(cls))) return true;
-  }
-  return false;
-}
-
-function loadTransformerStorage(): TransformerStorage | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal module, see above
-    return (require(TRANSFORMER_STORAGE) as { defaultMetadataStorage: TransformerStorage })
-      .defaultMetadataStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The classes a nested property becomes (`@Type(() => Author)`); undefined when unknowable. */
-function nestedClasses(dto: DtoClass, property: string): DtoClass[] | undefined {
-  if (!transformerStorage) return undefined;
-  const metadata = transformerStorage.findTypeMetadata(dto, property);
-  // Without @Type() the value stays a plain object that no constraint of a class applies to.
-  if (!metadata) return [];
-  const classes = (metadata.options?.discriminator?.subTypes ?? []).map((subType) => subType.value as DtoClass);
-  try {
-    const type: unknown = metadata.typeFunction({ newObject: {}, object: {}, property });
-    if (typeof type === 'function') classes.push(type as DtoClass);
-  } catch {
-    // A type function that inspects the real value cannot be resolved at boot.
-    return undefined;
-  }
-  return classes;
 }

@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { ErrorSite, MessageSink } from '../connection/connection-context';
 import { isThenable } from '../connection/connection-runner';
 import { SENT } from '../connection/outbound';
-import type { InboundMessage } from '../connection/peer';
+import type { InboundMessage } from '../connection/message';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import { CloseCode, validationSummary, WebSocketDisconnect, WebSocketJsonError, type ErrorAnswer, type ValidationDetail } from '../errors';
 import type { Invoker } from '../routing/param-resolvers';
 import { ValidationFailure, type DtoValidator } from './dto-validator';
 import type { MessageErrorCode, ResolvedMessageOptions } from './message-options';
+import { capDetails } from '../errors/validation-details';
+import { requestIdProblem } from './request-id';
 import { parseJsonSafely } from './safe-json';
 
 /** One `@OnMessage` handler, compiled at boot. */
@@ -70,11 +72,9 @@ export class MessageDispatcher implements MessageSink<WebSocketConnection> {
     }
     const fields = parsed as Record<string, unknown>;
     const id = fields[this.idField];
-    // Echoed as given; `1e999` parses to Infinity, which JSON would echo as null.
-    if (id !== undefined && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
-      return this.invalid(ws, undefined, 'request id', [
-        { property: this.idField, constraints: { isRequestId: `${this.idField} must be a string or a finite number` } },
-      ]);
+    const idProblem = requestIdProblem(id, this.idField); // echoed as given, or refused
+    if (idProblem !== undefined) {
+      return this.invalid(ws, undefined, 'request id', [{ property: this.idField, constraints: { isRequestId: idProblem } }]);
     }
     const type = fields[this.discriminator];
     const handler =
@@ -91,7 +91,7 @@ export class MessageDispatcher implements MessageSink<WebSocketConnection> {
       return this.handlerFailed(ws, handler, id, error);
     }
     if (checked instanceof Promise) return this.runAfterValidation(ws, handler, id, checked);
-    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `"${handler.type}" message`, checked.details);
+    if (checked instanceof ValidationFailure) return this.invalid(ws, id, `"${handler.type}" message`, checked.details, checked.total);
     return this.run(ws, handler, id, checked);
   }
 
@@ -128,7 +128,7 @@ export class MessageDispatcher implements MessageSink<WebSocketConnection> {
       return;
     }
     if (checked instanceof ValidationFailure) {
-      await this.invalid(ws, id, `"${handler.type}" message`, checked.details);
+      await this.invalid(ws, id, `"${handler.type}" message`, checked.details, checked.total);
     } else {
       await this.run(ws, handler, id, checked);
     }
@@ -189,8 +189,9 @@ export class MessageDispatcher implements MessageSink<WebSocketConnection> {
   }
 
   /** `what` names the invalid thing; the message adds the first problem, for clients that only show text. */
-  private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[]): Pending {
-    return this.fail(ws, 'validation', id, validationSummary(what, details), CloseCode.INVALID_PAYLOAD, { details });
+  private invalid(ws: WebSocketConnection, id: unknown, what: string, details: readonly ValidationDetail[], total = details.length): Pending {
+    const listed = capDetails(details);
+    return this.fail(ws, 'validation', id, validationSummary(what, listed, total), CloseCode.INVALID_PAYLOAD, { details: listed });
   }
 
   /** Answers a failure found at dispatch; closes afterwards with `closeCode` if the gateway asked to. */

@@ -8,6 +8,8 @@ export type MessageErrorCode =
   | 'unknown_type'
   | 'validation'
   | 'invalid_room'
+  | 'room_limit'
+  | 'unsupported_data'
   | 'message_too_large'
   | 'internal';
 
@@ -16,6 +18,8 @@ const ERROR_CODES: readonly MessageErrorCode[] = [
   'unknown_type',
   'validation',
   'invalid_room',
+  'room_limit',
+  'unsupported_data',
   'message_too_large',
   'internal',
 ];
@@ -31,9 +35,11 @@ export interface MessageOptions {
    */
   discriminator?: string;
   /**
-   * The field holding the optional request id: a string or a finite number, echoed as given in
-   * the reply (and error replies) so clients can match them to requests. It is taken out of the
-   * message before validation, so a DTO cannot declare it. Default `'id'`.
+   * The field holding the optional request id, echoed as given in the reply (and error replies)
+   * so clients can match them to requests: a string of at most 256 characters, or a finite number
+   * (an integer only within ±(2^53 - 1): larger ones are rounded when parsed, so they are refused
+   * with a `validation` error; send them as strings). It is taken out of the message before
+   * validation, so a DTO cannot declare it. Default `'id'`.
    */
   idField?: string;
   /**
@@ -53,6 +59,8 @@ export interface MessageOptions {
    * Failures that close the connection (after the error reply) instead of only answering:
    * `invalid_json` closes with 1007 (1003 for a binary frame), `unknown_type` with 1008,
    * `validation` with 1007, `invalid_room` (an `InvalidRoomNameError` from a handler) with 1008,
+   * `room_limit` (a `RoomLimitError`) with 1008, `unsupported_data` (a wrong frame kind in a
+   * follow-up receive) with 1003,
    * `message_too_large` (a `MessageTooLargeError` from a handler's broadcast) with 1009,
    * `internal` with 1011. Default: none.
    */

@@ -1,4 +1,5 @@
 import type { WebSocketConnection } from '../connection/web-socket-connection';
+import { registerCredentialName } from './credential-names';
 import type { MiddlewareDescription, TokenSource } from './middleware-description';
 import { MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
@@ -36,7 +37,7 @@ export interface AuthOptions {
    *   token is not echoed back.
    */
   tokenSources?: readonly TokenSource[];
-  /** Query parameter carrying the token. Default `token`. */
+  /** Query parameter carrying the token. Default `token`. LoggingMiddleware redacts it (see `registerCredentialName`). */
   queryParam?: string;
   /** Default: the app's logger. */
   logger?: MiddlewareLogger;
@@ -81,6 +82,9 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
     }
     this.sources = options.tokenSources ?? DEFAULT_SOURCES;
     this.queryParam = options.queryParam ?? 'token';
+    // So LoggingMiddleware redacts the token wherever it is read from, whatever its own options.
+    if (this.sources.includes('query')) registerCredentialName(this.queryParam);
+    if (this.sources.includes('header')) registerCredentialName('authorization');
     this.useLogger(options.logger);
   }
 

@@ -1,6 +1,6 @@
 import type { InboundStage, SendObserver } from '../connection/connection-context';
 import type { HandlerFinish } from '../connection/connection-core';
-import type { InboundMessage, Payload } from '../connection/peer';
+import type { InboundMessage, Payload } from '../connection/message';
 import { quietly, rejected } from '../connection/rejected';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import { CloseCode, MiddlewareError, WebSocketDisconnect } from '../errors';

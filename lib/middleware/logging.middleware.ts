@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { InboundMessage, WebSocketConnection } from '../connection/web-socket-connection';
 import { WebSocketDisconnect } from '../errors';
-import { DEFAULT_REDACTED_FRAGMENTS, Redactor, redactedSubprotocols } from './redact';
+import { connectLine, requestIdentity } from './connect-line';
+import { DEFAULT_REDACTED_FRAGMENTS, DEFAULT_SAFE_SUBPROTOCOLS, Redactor } from './redact';
 import { MessageNext, MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
 export interface LoggingOptions {
@@ -16,24 +16,34 @@ export interface LoggingOptions {
   /**
    * More query parameter and header names (exact, any case) whose values are logged as
    * `[REDACTED]`, on top of the defaults: every name containing one of
-   * {@link DEFAULT_REDACTED_FRAGMENTS} (token, secret, pass, auth, key, session, cookie, jwt, ...).
-   * A bearer token offered as a subprotocol is always redacted.
+   * {@link DEFAULT_REDACTED_FRAGMENTS} (token, secret, pass, auth, key, session, cookie, jwt, ...),
+   * and every name a middleware registered with `registerCredentialName()` (AuthMiddleware
+   * registers its `queryParam`, e.g. `ticket`).
    */
   redact?: readonly string[];
   /**
-   * `false` drops the default fragments, so only the {@link redact} names are redacted (and a
-   * bearer token offered as a subprotocol). Default true.
+   * `false` drops the default fragments, so only the {@link redact} names and the registered
+   * credential names are redacted. Default true.
    */
   redactDefaults?: boolean;
+  /**
+   * Subprotocol names logged as offered, on top of {@link DEFAULT_SAFE_SUBPROTOCOLS} (`bearer`,
+   * `graphql-ws`, `mqtt`, ...). Every other offered subprotocol is logged as `[REDACTED]`: a
+   * browser can only send a credential in the query or as a subprotocol, in any position.
+   */
+  safeSubprotocols?: readonly string[];
   /** Characters of a text message kept in a message line. Default 200. */
   maxTextLength?: number;
 }
 
 /**
  * Logs one structured line per connection when its upgrade request arrives (`websocket connect`:
- * request id, path, redacted query and headers, client address, offered subprotocols) and one when
+ * request id, path, redacted query and headers, client address, offered subprotocols, each cut to
+ * a bounded size: the line stays under about 9 KiB whatever the request) and one when
  * it is over (`websocket disconnect`: close code and reason, accepted subprotocol, duration,
- * messages and bytes in and out). The request id is the `X-Request-Id` header, else a new UUID.
+ * messages and bytes in and out). The request id is the `X-Request-Id` header when it is 1 to 128
+ * visible ASCII characters, else a new UUID (the connect line then shows the client's, cut, as
+ * `clientRequestId`).
  * Out counts every frame sent with `send*()`, and every room broadcast the connection makes
  * (`broadcast*()`) once, with its payload's bytes, however many receive it: uWS copies it to
  * each receiver where it cannot be counted. `app.broadcast*()` belongs to no connection.
@@ -49,26 +59,19 @@ export class LoggingMiddleware extends WebSocketMiddleware {
   constructor(options: LoggingOptions = {}) {
     super();
     this.logMessages = options.logMessages ?? false;
-    this.redactor = new Redactor(options.redact ?? [], options.redactDefaults === false ? [] : DEFAULT_REDACTED_FRAGMENTS);
+    this.redactor = new Redactor(
+      options.redact ?? [],
+      options.redactDefaults === false ? [] : DEFAULT_REDACTED_FRAGMENTS,
+      [...DEFAULT_SAFE_SUBPROTOCOLS, ...(options.safeSubprotocols ?? [])],
+    );
     this.maxTextLength = options.maxTextLength ?? 200;
     this.useLogger(options.logger);
   }
 
   async handle(ws: WebSocketConnection, next: MiddlewareNext): Promise<unknown> {
-    const requestId = ws.headers.get('x-request-id') ?? randomUUID();
-    this.logger.info(
-      {
-        event: 'connect',
-        requestId,
-        path: ws.path,
-        query: this.redactor.query(ws),
-        client: ws.clientHost,
-        subprotocols: redactedSubprotocols(ws.requestedSubprotocols),
-        headers: this.redactor.headers(ws),
-      },
-      'websocket connect',
-    );
-    const log = new ConnectionLog(this.logger, ws, requestId, this.logMessages ? this.maxTextLength : -1);
+    const identity = requestIdentity(ws);
+    this.logger.info(connectLine(ws, this.redactor, identity), 'websocket connect');
+    const log = new ConnectionLog(this.logger, ws, identity.requestId, this.logMessages ? this.maxTextLength : -1);
     this.live.set(ws, log);
     let failure: unknown;
     try {

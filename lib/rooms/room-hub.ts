@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Broker, BrokerHost } from '../broker/broker';
-import type { LocalTopics, Payload, RoomListener, SocketHandle } from '../connection/peer';
+import type { LocalTopics, RoomListener, SocketHandle } from '../connection/peer';
+import type { Payload } from '../connection/message';
 import { RoomLimitError } from '../errors';
 import type { Probe } from '../instrumentation/probe';
 import type { StatsCounters } from '../instrumentation/stats';

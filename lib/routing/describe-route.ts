@@ -4,7 +4,7 @@ import { middlewareName, type MiddlewareInstantiator } from '../middleware/resol
 import { WebSocketMiddleware, type Middleware } from '../middleware/web-socket-middleware';
 import type { DeclaredRequestValue } from './param-resolvers';
 import type { CompiledPath } from './path-pattern';
-import type { RouteInfo } from './route';
+import type { RouteInfo } from './route-info';
 import type { MiddlewareDescriptor, RequestValueDescriptor, RouteDescriptor } from './route-descriptor';
 
 /** The request values of a route: its path parameters, and what its handlers declare. */

@@ -2,7 +2,8 @@ import type { Middleware } from '../middleware/web-socket-middleware';
 import { describeMiddlewares, describeRequestValues } from './describe-route';
 import type { CompiledPath } from './path-pattern';
 import { loopRun } from './loop-run';
-import type { ConnectionHandler, Route } from './route';
+import type { Route } from './route';
+import type { ConnectionHandler } from './route-info';
 
 /** The route of `app.websocket(path, handler, { middlewares })`: a function reads whatever it wants, so it declares no request values. */
 export function functionRoute(path: string, compiled: CompiledPath, handler: ConnectionHandler, middlewares: readonly Middleware[]): Route {

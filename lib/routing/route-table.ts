@@ -1,7 +1,8 @@
 import { RouteDefinitionError } from '../errors';
 import type { MiddlewareInstantiator } from '../middleware/resolve-middleware';
 import { describeMiddlewares, freezeDescriptor, routeInfo } from './describe-route';
-import type { Route, RouteInfo } from './route';
+import type { Route } from './route';
+import type { RouteInfo } from './route-info';
 import type { AppDescriptor } from './route-descriptor';
 
 /**

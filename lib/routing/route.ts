@@ -1,13 +1,10 @@
 import type { InboundStage, MessageSink, SendObserver } from '../connection/connection-context';
 import type { HandlerFinish } from '../connection/connection-core';
-import type { UserData } from '../connection/user-data';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import type { Middleware } from '../middleware/web-socket-middleware';
 import type { CompiledPath } from './path-pattern';
 import type { RouteDescriptor } from './route-descriptor';
 
-/** What runs for each connection on a function route: it owns the connection until it settles. */
-export type ConnectionHandler<TUserData extends object = UserData> = (ws: WebSocketConnection<TUserData>) => unknown;
 
 /** Runs one connection of a route and calls `finish` once its handler is over, however. Never throws. */
 export type RouteRun = (ws: WebSocketConnection, finish: HandlerFinish) => void;
@@ -32,13 +29,4 @@ export interface Route {
   readonly observers: readonly SendObserver<WebSocketConnection>[];
   /** What the scanner learned; its middleware list, like {@link middlewares}, is the whole chain once the table is built. */
   readonly descriptor: RouteDescriptor;
-}
-
-/** The printable part of a route, for boot logs and `proapi routes`. */
-export interface RouteInfo {
-  readonly path: string;
-  readonly gateway: string;
-  readonly handler: string;
-  /** Names of the middleware the connection passes through, in order. */
-  readonly middlewares: readonly string[];
 }

@@ -1,6 +1,7 @@
 import { UwsAdapter, type MountedRoute } from '../adapter/uws.adapter';
 import type { Broker } from '../broker/broker';
-import { answerError, type ErrorHook } from '../connection/answer-error';
+import { answerError } from '../connection/answer-error';
+import type { ErrorHook } from '../connection/error-hook';
 import type { AppContext, RouteContext } from '../connection/connection-context';
 import { WebSocketConnection } from '../connection/web-socket-connection';
 import type { HttpRoute } from '../http-route';

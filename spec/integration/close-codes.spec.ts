@@ -3,6 +3,7 @@ import {
   WebSocketDisconnect,
   WebSocketJsonError,
   WebSocketMessageTypeError,
+  WsException,
   type InboundMessage,
 } from '../../index';
 import { startApp, type StartedApp } from '../helpers/app';
@@ -45,6 +46,12 @@ describe('close codes after accept', () => {
         await ws.accept();
         await ws.receiveText();
         throw new Error('handler bug');
+      });
+      app.websocket('/refuses', async (ws) => {
+        await ws.accept();
+        const wish = await ws.receiveText();
+        if (wish === 'plain') throw new WsException('not_allowed', 'you may not do that', { wish });
+        throw new WsException('not_allowed', 'nor that', undefined, { closeCode: 4403 });
       });
       app.websocket('/peer-close', async (ws) => {
         await ws.accept();
@@ -121,6 +128,17 @@ describe('close codes after accept', () => {
     expect(await client.expectClose()).toEqual({ code: 1011, reason: 'internal error' });
     const entry = logger.entries.find((e) => e.level === 'error' && (e.fields.err as Error)?.message === 'handler bug');
     expect((entry?.fields.err as Error).stack).toContain('close-codes.spec');
+  });
+
+  it('a WsException escaping a loop-style handler sends its error frame, then closes with 1008 or its own code', async () => {
+    const client = await server.client.connect('/refuses');
+    client.sendText('plain');
+    expect(await client.receiveJson()).toEqual({ type: 'error', error: 'not_allowed', message: 'you may not do that', data: { wish: 'plain' } });
+    expect(await client.expectClose()).toEqual({ code: 1008, reason: 'you may not do that' });
+    const second = await server.client.connect('/refuses');
+    second.sendText('other');
+    expect(await second.receiveJson()).toEqual({ type: 'error', error: 'not_allowed', message: 'nor that' });
+    expect(await second.expectClose()).toEqual({ code: 4403, reason: 'nor that' });
   });
 
   it("a peer's close rejects a pending receive with WebSocketDisconnect carrying code and reason", async () => {

@@ -141,6 +141,8 @@ describe('@OnConnect and @OnDisconnect around @OnMessage handlers', () => {
     client = await app.client.connect('/bare');
     client.sendJson({ type: 'ping', id: 1 });
     expect(await client.receiveJson()).toEqual({ type: 'ping', id: 1, data: 'pong' });
+    const boot = log.entries.find((entry) => entry.message.startsWith('route WS /bare '));
+    expect(boot?.message).toBe('route WS /bare -> BareGateway.ping (@OnMessage ping); accepted by ProAPI (no @OnConnect)');
   });
 
   it('lets @OnConnect refuse: no upgrade, no @OnDisconnect', async () => {

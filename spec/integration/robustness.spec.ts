@@ -155,9 +155,10 @@ describe('robustness: bad handler code and bad input never take the server down'
     expect(status).toBe(500);
   });
 
-  it('logs the route table at boot', () => {
-    const line = logger.entries.find((e) => e.message === 'route WS /registered -> RegisteredGateway.connect');
-    expect(line?.fields).toMatchObject({ method: 'WS', path: '/registered', gateway: 'RegisteredGateway', handler: 'connect' });
+  it('logs the route table at boot, with who accepts each route\'s connections', () => {
+    const accepts = '@OnConnect must accept(); returning without it answers HTTP 403';
+    const line = logger.entries.find((e) => e.message === `route WS /registered -> RegisteredGateway.connect; ${accepts}`);
+    expect(line?.fields).toMatchObject({ method: 'WS', path: '/registered', gateway: 'RegisteredGateway', handler: 'connect', accepts });
   });
 });
 

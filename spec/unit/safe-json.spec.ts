@@ -1,7 +1,7 @@
 import { ProAPI, silentLogger, WebSocketJsonError } from '../../index';
 import { nestsDeeperThan, parseJsonSafely } from '../../lib/messages/safe-json';
 
-const limits = { maxJsonDepth: 3, maxJsonLength: 100 };
+const limits = { maxJsonDepth: 3, maxJsonLength: 100, maxJsonValues: 100 };
 
 describe('parseJsonSafely', () => {
   it('parses ordinary JSON, including "constructor" and "prototype" with plain values', () => {
@@ -30,7 +30,7 @@ describe('parseJsonSafely', () => {
   });
 
   describe('on long texts', () => {
-    const big = { maxJsonDepth: 32, maxJsonLength: 2 * 1024 * 1024 };
+    const big = { maxJsonDepth: 32, maxJsonLength: 2 * 1024 * 1024, maxJsonValues: 100_000 };
     afterEach(() => jest.restoreAllMocks());
 
     it('refuses a megabyte of nesting before JSON.parse builds any of it', () => {
@@ -72,7 +72,7 @@ describe('option maxJsonDepth', () => {
   });
 
   it('at its cap still rejects deeper JSON, short or long', () => {
-    const atCap = { maxJsonDepth: 1000, maxJsonLength: 1024 * 1024 };
+    const atCap = { maxJsonDepth: 1000, maxJsonLength: 1024 * 1024, maxJsonValues: 10_000 };
     expect(parseJsonSafely('['.repeat(1000) + ']'.repeat(1000), atCap)).toHaveLength(1);
     for (const depth of [1001, 200_000]) {
       expect(() => parseJsonSafely('['.repeat(depth) + ']'.repeat(depth), atCap)).toThrow('nesting is deeper than 1000 levels');

@@ -147,7 +147,7 @@ describe('@UseMiddleware', () => {
     });
     await app.listen(0, '127.0.0.1');
     try {
-      expect(logger.entries.map((e) => e.message)).toContain('route WS /x -> (function).handler [g -> Audit]');
+      expect(logger.entries.map((e) => e.message)).toContain('route WS /x -> (function).handler [g -> Audit]; the handler must accept(); returning without it answers HTTP 403');
       expect(() => app.use(named('late'))).toThrow(/after listen\(\)/);
     } finally {
       await app.close();

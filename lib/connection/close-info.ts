@@ -1,0 +1,6 @@
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';

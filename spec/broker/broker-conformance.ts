@@ -1,0 +1,183 @@
+import { createTestClient, type TestClient } from '../../testing';
+import { httpGet } from '../helpers/http';
+import type { Variant } from './conformance-app';
+import { Member, type Delivery } from './member';
+
+/**
+ * A running cluster of the conformance app (spec/broker/conformance-app.ts), one node per URL,
+ * all sharing one broker fabric. Nodes may be apps in this process, worker threads behind one
+ * port (then one URL: the kernel spreads the connections), or other processes.
+ */
+export interface ConformanceCluster {
+  readonly urls: readonly string[];
+  stop(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /** Join-then-broadcast pairs in the ordering case. Default 200. */
+  readonly joinPairs?: number;
+  /** How long a room size may take to be right everywhere, in ms (0: at once). Default 0. */
+  readonly sizeSettleMs?: number;
+}
+
+/** How long a member must stay silent to show it received nothing more (no duplicate, nothing stray). */
+const SILENCE_MS = 150;
+
+/**
+ * One conformance suite for every `Broker`: every broadcast variant reaches exactly the members
+ * it should on every node, once, in order per publisher, binary as binary; a join that resolved
+ * is reached by the next broadcast from any node; room sizes and room lists count every node.
+ * @example
+ * brokerConformance('LocalBroker', async () => ({ urls: [url], stop: () => app.close() }));
+ */
+export function brokerConformance(name: string, startCluster: () => Promise<ConformanceCluster>, options: ConformanceOptions = {}): void {
+  const joinPairs = options.joinPairs ?? 200;
+  const sizeSettleMs = options.sizeSettleMs ?? 0;
+
+  describe(`Broker conformance: ${name}`, () => {
+    let cluster: ConformanceCluster;
+    let clients: TestClient[];
+    let opened = 0;
+    let roomCounter = 0;
+    const room = (): string => `${name}-room-${++roomCounter}`;
+
+    /** A member on the next node, round robin. */
+    const member = async (): Promise<Member> => {
+      const node = opened++ % clients.length;
+      return new Member(await clients[node].connect('/member'), node);
+    };
+    const members = (count: number): Promise<Member[]> => Promise.all(Array.from({ length: count }, () => member()));
+
+    const sizeEverywhere = async (probes: readonly Member[], roomName: string, expected: number): Promise<void> => {
+      const deadline = Date.now() + sizeSettleMs;
+      for (;;) {
+        const sizes = await Promise.all(probes.map((probe) => probe.size(roomName)));
+        if (sizes.every((size) => size === expected)) return;
+        if (Date.now() >= deadline) expect(sizes).toEqual(sizes.map(() => expected));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+
+    beforeAll(async () => {
+      cluster = await startCluster();
+      clients = await Promise.all(cluster.urls.map((url) => createTestClient(url, { timeout: 10_000 })));
+    });
+
+    afterAll(async () => {
+      await Promise.all(clients.map((client) => client.close()));
+      await cluster.stop();
+    });
+
+    const expectExactly = async (receivers: readonly Member[], others: readonly Member[], expected: readonly Delivery[]): Promise<void> => {
+      await Promise.all(receivers.map((m) => m.received(expected.length)));
+      await new Promise((resolve) => setTimeout(resolve, SILENCE_MS)); // a window to catch duplicates and strays
+      for (const m of receivers) expect(m.drain()).toEqual(expected);
+      for (const m of others) expect(m.drain()).toEqual([]);
+    };
+
+    const cases: [Variant, boolean, Delivery['kind']][] = [
+      ['broadcast', false, 'text'],
+      ['broadcastToAll', true, 'text'],
+      ['broadcastJson', false, 'json'],
+      ['broadcastJsonToAll', true, 'json'],
+      ['broadcastBytes', false, 'bytes'],
+      ['broadcastBytesToAll', true, 'bytes'],
+    ];
+
+    it.each(cases)('%s reaches exactly the members it should, on every node, once', async (variant, toSelf, kind) => {
+      const roomName = room();
+      const inRoom = await members(6);
+      const outside = await members(2);
+      for (const m of inRoom) await m.join(roomName);
+      const [sender, ...rest] = inRoom;
+      await sender.publish(roomName, variant, `${variant} hello`);
+      const expected = [{ kind, text: `${variant} hello` }];
+      await expectExactly(toSelf ? inRoom : rest, toSelf ? outside : [...outside, sender], expected);
+      await Promise.all([...inRoom, ...outside].map((m) => m.close()));
+    });
+
+    it('reaches every member from a sender outside the room, and from app.broadcast*() on any node', async () => {
+      const roomName = room();
+      const inRoom = await members(5);
+      const outsider = await member();
+      for (const m of inRoom) await m.join(roomName);
+      await outsider.publish(roomName, 'broadcast', 'from outside');
+      await expectExactly(inRoom, [outsider], [{ kind: 'text', text: 'from outside' }]);
+      const query = (kind: string): string => `?room=${encodeURIComponent(roomName)}&text=app-${kind}&kind=${kind}`;
+      for (const url of cluster.urls) {
+        const http = url.replace(/^ws/, 'http');
+        for (const kind of ['text', 'json', 'bytes'] as const) expect((await httpGet(`${http}/app/broadcast${query(kind)}`)).status).toBe(200);
+        await expectExactly(inRoom, [outsider], [
+          { kind: 'text', text: 'app-text' },
+          { kind: 'json', text: 'app-json' },
+          { kind: 'bytes', text: 'app-bytes' },
+        ]);
+      }
+      await Promise.all([...inRoom, outsider].map((m) => m.close()));
+    });
+
+    it('keeps each publisher\'s order at every member', async () => {
+      const roomName = room();
+      const inRoom = await members(4);
+      for (const m of inRoom) await m.join(roomName);
+      const [first, second] = inRoom;
+      const count = 200;
+      await Promise.all([
+        Promise.all(Array.from({ length: count }, (_, i) => first.publish(roomName, 'broadcastToAll', `a${i}`))),
+        Promise.all(Array.from({ length: count }, (_, i) => second.publish(roomName, 'broadcastToAll', `b${i}`))),
+      ]);
+      for (const m of inRoom) {
+        const got = (await m.received(2 * count)).map((d) => d.text);
+        expect(got.filter((t) => t.startsWith('a'))).toEqual(Array.from({ length: count }, (_, i) => `a${i}`));
+        expect(got.filter((t) => t.startsWith('b'))).toEqual(Array.from({ length: count }, (_, i) => `b${i}`));
+        m.drain();
+      }
+      await Promise.all(inRoom.map((m) => m.close()));
+    });
+
+    it(`reaches a joiner with the first broadcast after its join resolved, from any node (${joinPairs} pairs)`, async () => {
+      const publishers = await members(Math.max(clients.length, 2));
+      const misses: string[] = [];
+      const batch = 20;
+      for (let start = 0; start < joinPairs; start += batch) {
+        await Promise.all(
+          Array.from({ length: Math.min(batch, joinPairs - start) }, async (_, i) => {
+            const roomName = room();
+            const joiner = await member();
+            await joiner.join(roomName);
+            const publisher = publishers[(start + i) % publishers.length];
+            await publisher.publish(roomName, 'broadcast', 'first');
+            const got = await joiner.received(1, 5_000).catch(() => []);
+            if (got.length !== 1) misses.push(`${roomName}: joiner on node ${joiner.node}, publisher on node ${publisher.node}`);
+            await joiner.close();
+          }),
+        );
+      }
+      expect(misses).toEqual([]);
+      await Promise.all(publishers.map((m) => m.close()));
+    });
+
+    it('counts room sizes and rooms over every node, after joins, leaves and abrupt disconnects', async () => {
+      const roomName = room();
+      const probes = await members(clients.length);
+      const inRoom = await members(6);
+      for (const m of inRoom) await m.join(roomName);
+      await sizeEverywhere(probes, roomName, 6);
+      expect(await inRoom[0].myRooms()).toEqual([roomName]);
+      await inRoom[0].leave(roomName);
+      expect(await inRoom[0].myRooms()).toEqual([]);
+      await sizeEverywhere(probes, roomName, 5);
+      await inRoom[1].terminate(); // no close frame
+      await inRoom[2].close();
+      await sizeEverywhere(probes, roomName, 3);
+      const http = cluster.urls[cluster.urls.length - 1].replace(/^ws/, 'http');
+      const listed = JSON.parse((await httpGet(`${http}/app/rooms?room=${encodeURIComponent(roomName)}`)).body) as { size: number; rooms: string[] };
+      expect(listed).toEqual({ size: 3, rooms: expect.arrayContaining([roomName]) as unknown });
+      await Promise.all(inRoom.slice(3).map((m) => m.close()));
+      await sizeEverywhere(probes, roomName, 0);
+      const after = JSON.parse((await httpGet(`${http}/app/rooms?room=${encodeURIComponent(roomName)}`)).body) as { rooms: string[] };
+      expect(after.rooms).not.toContain(roomName);
+      await Promise.all([...probes, inRoom[0]].map((m) => m.close()));
+    });
+  });
+}
