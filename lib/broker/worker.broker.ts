@@ -1,5 +1,5 @@
 import type { PeerLink, PeerMesh } from '../cluster/peer-mesh';
-import type { Payload } from '../connection/peer';
+import type { Payload } from '../connection/message';
 import type { Broker, BrokerHost } from './broker';
 
 /** A room message for the peer's members of `room`: `room, data, isBinary`. */

@@ -20,6 +20,8 @@ require('node:module').runMain();
 type Launch = Omit<WorkerBoot, 'id'>;
 
 const TS_NODE_INSTANCE = Symbol.for('ts-node.register.instance');
+/** jest's binary or its worker processes. */
+const TEST_RUNNER = /[\\/]node_modules[\\/](\.bin[\\/]jest$|jest[^\\/]*[\\/])/;
 
 /** How this process's workers start: its argv, and ts-node's options when it runs under ts-node. */
 export function launchOfThisProcess(): Launch {
@@ -30,7 +32,7 @@ export function launchOfThisProcess(): Launch {
         `(started with node -e or a REPL?): ${JSON.stringify(entry ?? '')}. Start the app from a file, e.g. node dist/main.js`,
     );
   }
-  if (process.env.JEST_WORKER_ID !== undefined) {
+  if (TEST_RUNNER.test(entry)) {
     throw new Error('fast mode re-runs the program\'s entry file in each worker, which under jest is jest itself: start the app in a child process instead');
   }
   const tsNode = (process as unknown as Record<symbol, { options: object } | undefined>)[TS_NODE_INSTANCE];
