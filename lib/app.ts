@@ -284,18 +284,14 @@ export class ProAPI extends AppRoomApi {
     }
     const port = options.port ?? Number(process.env.PORT ?? 8000);
     const host = options.host ?? process.env.HOST ?? '0.0.0.0';
-    const shutdown = (): void => void this.close();
-    process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
-    this.removeSignalHandlers = () => process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
-    let bound: number;
-    try {
-      bound = options.fast ? await this.startCluster(port, host, options.workers) : await this.listen(port, host);
-    } catch (error) {
-      this.removeSignalHandlers?.();
-      throw error;
-    }
+    const bound = options.fast ? await this.startCluster(port, host, options.workers) : await this.listen(port, host);
     const shown = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
     console.log(`listening on ws://${shown}:${bound}`);
+    if (!options.fast) {
+      const shutdown = (): void => void this.close();
+      process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
+      this.removeSignalHandlers = () => process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
+    }
     return bound;
   }
 

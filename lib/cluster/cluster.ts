@@ -43,16 +43,23 @@ export class Cluster {
     exited: (worker, code, before) => this.exited(worker, code, before),
   };
 
+  private readonly onSignal = (): void => void this.stop();
+
   constructor(private readonly options: ClusterOptions) {
     this.port = options.port;
   }
 
-  /** Resolves once every worker accepts connections; rejects (all stopped) if one fails to start. */
+  /**
+   * Resolves once every worker accepts connections; rejects (all stopped) if one fails to start.
+   * From now until the workers have stopped, SIGINT and SIGTERM stop them (a second signal waits
+   * too: a thread ended with uWS sockets open would abort the process).
+   */
   async start(): Promise<void> {
     const { port, host, workers } = this.options;
     // The workers skip the check for another process on the port (they share it): do it once here.
     if (port === 0) this.port = await pickFreePort(host);
     else await assertPortFree(port, host);
+    process.on('SIGINT', this.onSignal).on('SIGTERM', this.onSignal);
     try {
       await new Promise<void>((resolve, reject) => {
         this.startup = { resolve, reject };
@@ -73,7 +80,7 @@ export class Cluster {
 
   /** Stops every worker gracefully (each connection gets 1001); resolves when their threads have ended. */
   stop(): Promise<void> {
-    this.stopping ??= this.stopAll();
+    this.stopping ??= this.stopAll().finally(() => process.off('SIGINT', this.onSignal).off('SIGTERM', this.onSignal));
     return this.stopping;
   }
 
