@@ -18,8 +18,7 @@ import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middlew
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { functionRoute } from './routing/function-route';
 import type { AppDescriptor } from './routing/route-descriptor';
-import { AppRoomApi } from './app-room-api';
-import type { RoomHub } from './rooms/room-hub';
+import { AppRoomApi, type AppRooms } from './app-room-api';
 import { scanGateway } from './routing/gateway-scanner';
 import { compilePath } from './routing/path-pattern';
 import type { Route } from './routing/route';
@@ -188,8 +187,8 @@ export class ProAPI extends AppRoomApi {
   }
 
   /** @internal */
-  protected get roomHub(): RoomHub | null {
-    return this.runtime?.rooms ?? null;
+  protected get roomHub(): AppRooms | null {
+    return this.runtime?.rooms ?? this.cluster?.rooms ?? null;
   }
 
   /** @internal */
@@ -267,6 +266,7 @@ export class ProAPI extends AppRoomApi {
    */
   async stats(): Promise<AppStats> {
     if (this.fast && this.runtime) return this.fast.stats();
+    if (this.cluster) return (await this.cluster.rooms.stats()) ?? this.counters.snapshot(0);
     return this.runtime ? this.runtime.stats() : this.counters.snapshot(0);
   }
 
@@ -312,6 +312,9 @@ export class ProAPI extends AppRoomApi {
       abort: () => this.runtime?.adapter.abort(),
       stats: () => (this.runtime ? this.runtime.stats() : Promise.resolve(this.counters.snapshot(0))),
       localStats: () => this.counters.snapshot(this.runtime?.rooms.localRooms().length ?? 0),
+      deliver: (room, data, isBinary) => this.runtime?.rooms.deliver(room, data, isBinary),
+      roomSize: (room) => this.getRoomSize(room),
+      rooms: () => this.getRooms(),
     };
   }
 

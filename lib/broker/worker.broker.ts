@@ -1,3 +1,4 @@
+import { ownBytes } from '../cluster/own-bytes';
 import type { PeerLink, PeerMesh } from '../cluster/peer-mesh';
 import type { Payload } from '../connection/message';
 import type { Broker, BrokerHost } from './broker';
@@ -60,7 +61,7 @@ export class WorkerBroker implements Broker {
   publish(room: string, data: Payload, isBinary: boolean): void {
     const peers = this.interested.get(room);
     if (peers === undefined) return;
-    const message = tight(data);
+    const message = ownBytes(data);
     for (const peer of peers) this.mesh.post(peer, PUBLISH, room, message, isBinary);
   }
 
@@ -93,13 +94,4 @@ export class WorkerBroker implements Broker {
     const peers = this.interested.get(room);
     if (peers?.delete(peer) && peers.size === 0) this.interested.delete(room);
   }
-}
-
-/**
- * Structured clone copies a typed array's whole ArrayBuffer, and Node's small Buffers are views
- * into a shared 8 KiB pool: copy such a view into a buffer of its own size first.
- */
-function tight(data: Payload): Payload {
-  if (typeof data === 'string' || data instanceof ArrayBuffer) return data;
-  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data);
 }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel } from 'node:worker_threads';
 import { assertPortFree } from '../adapter/uws.adapter';
 import type { Logger } from '../logger';
+import { ClusterRooms } from './cluster-rooms';
 import type { PeerPort } from './control';
 import { pickFreePort } from './free-port';
 import { restartDelay } from './restart-delay';
@@ -37,7 +38,10 @@ export class Cluster {
   private started = false;
   private stopping: Promise<void> | null = null;
   private startup: { resolve(): void; reject(error: Error): void } | null = null;
+  /** The app's room API and stats, in the main thread: through the workers. */
+  readonly rooms = new ClusterRooms(() => this.live.values());
   private readonly events: WorkerEvents = {
+    answered: (worker, token, value) => this.rooms.answered(worker, token, value),
     booted: (worker) => this.booted(worker),
     ready: (worker) => this.ready(worker),
     exited: (worker, code, before) => this.exited(worker, code, before),
@@ -138,6 +142,7 @@ export class Cluster {
 
   private exited(worker: WorkerHandle, code: number, before: WorkerState): void {
     this.live.delete(worker.id);
+    this.rooms.workerGone(worker);
     for (const other of this.live.values()) if (other.linked) other.send({ type: 'peer-gone', id: worker.id });
     if (this.stopping) return;
     if (!this.started) {

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { Payload } from '../connection/message';
 
 /** The key under which a fast-mode worker finds its {@link WorkerBoot} in `workerData`. */
 export const WORKER_DATA_KEY = 'proapi:fast-worker';
@@ -28,7 +29,13 @@ export type ToWorker =
   /** A worker ended (the port's own close event usually says so first). */
   | { readonly type: 'peer-gone'; readonly id: number }
   /** Close gracefully: every connection gets 1001. */
-  | { readonly type: 'stop' };
+  | { readonly type: 'stop' }
+  /** `app.broadcast*()` in the main thread: to this worker's members of `room`. */
+  | { readonly type: 'publish'; readonly room: string; readonly data: Payload; readonly isBinary: boolean }
+  /** A room query or `app.stats()` in the main thread, answered for the whole app. */
+  | { readonly type: 'ask'; readonly token: number; readonly question: Question; readonly room: string };
+
+export type Question = 'size' | 'rooms' | 'stats';
 
 /** Worker -> main thread. */
 export type FromWorker =
@@ -39,4 +46,5 @@ export type FromWorker =
   /** `run()` failed before listening, or an uncaught error is ending the worker. */
   | { readonly type: 'failed'; readonly error: string }
   /** The app closed after a `stop`; the thread ends next. */
-  | { readonly type: 'closed' };
+  | { readonly type: 'closed' }
+  | { readonly type: 'answer'; readonly token: number; readonly value: unknown };

@@ -2,10 +2,11 @@ import { isMainThread, parentPort, workerData, type MessagePort } from 'node:wor
 import type { Broker } from '../broker/broker';
 import { LocalBroker } from '../broker/local.broker';
 import { WorkerBroker } from '../broker/worker.broker';
+import type { Payload } from '../connection/message';
 import type { AppStats } from '../instrumentation/stats';
 import type { Logger } from '../logger';
 import { mergeWorkerStats, type WorkerStats } from './cluster-stats';
-import { WORKER_DATA_KEY, type FromWorker, type ToWorker, type WorkerBoot } from './control';
+import { WORKER_DATA_KEY, type FromWorker, type Question, type ToWorker, type WorkerBoot } from './control';
 import { PeerMesh } from './peer-mesh';
 
 /** What a fast-mode worker needs of the app it serves. */
@@ -22,6 +23,10 @@ export interface WorkerApp {
   stats(): Promise<AppStats>;
   /** This worker's counters and rooms. */
   localStats(): AppStats;
+  /** Hands a room message to this worker's members of `room` only. */
+  deliver(room: string, data: Payload, isBinary: boolean): void;
+  roomSize(room: string): Promise<number>;
+  rooms(): Promise<string[]>;
 }
 
 let thisThread: FastWorker | null | undefined;
@@ -107,7 +112,25 @@ export class FastWorker {
       case 'stop':
         void this.stop();
         break;
+      case 'publish':
+        this.app!.deliver(message.room, message.data, message.isBinary);
+        break;
+      case 'ask':
+        void this.answer(message.token, message.question, message.room);
+        break;
     }
+  }
+
+  /** A question from the main thread, answered for the whole app. */
+  private async answer(token: number, question: Question, room: string): Promise<void> {
+    const app = this.app!;
+    let value: unknown;
+    try {
+      value = question === 'size' ? await app.roomSize(room) : question === 'rooms' ? await app.rooms() : await this.stats();
+    } catch (error) {
+      app.logger.error({ err: error, question }, 'fast mode: could not answer the main thread');
+    }
+    this.send({ type: 'answer', token, value });
   }
 
   private async stop(): Promise<void> {

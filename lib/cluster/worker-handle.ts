@@ -14,6 +14,7 @@ export type WorkerState = 'starting' | 'booted' | 'linked' | 'ready' | 'stopping
 export interface WorkerEvents {
   booted(worker: WorkerHandle): void;
   ready(worker: WorkerHandle): void;
+  answered(worker: WorkerHandle, token: number, value: unknown): void;
   /** `before`: its state when the thread ended. */
   exited(worker: WorkerHandle, code: number, before: WorkerState): void;
 }
@@ -53,6 +54,9 @@ export class WorkerHandle {
           break;
         case 'failed':
           this.failure = message.error;
+          break;
+        case 'answer':
+          events.answered(this, message.token, message.value);
           break;
         case 'closed':
           // uWS is closed: ending the thread can no longer abort the process.

@@ -1,3 +1,4 @@
+import type { AppStats } from '../../index';
 import { createTestClient, type TestClient } from '../../testing';
 import type { Variant } from '../broker/conformance-app';
 import type { Delivery } from '../broker/member';
@@ -121,5 +122,19 @@ describe('fast mode, 2 workers: rooms across worker threads', () => {
     const after = JSON.parse((await httpGet(`http://127.0.0.1:${app.port}/app/rooms?room=sizes`)).body) as { size: number; rooms: string[] };
     expect(after).toEqual({ size: 0, rooms: ['departures'] });
     await Promise.all(probes.map((m) => m.close()));
+  });
+
+  it('serves the app\'s room API in the main thread too, through the workers', async () => {
+    const members = await membersOnEveryWorker(client, 2, 2);
+    for (const m of members) await m.join('main');
+    process.kill(app.child.pid!, 'SIGUSR2');
+    const [, line] = await app.waitFor(/main thread: (.*)\n/, 'the main thread\'s job');
+    const answer = JSON.parse(line) as { size: number; rooms: string[]; stats: AppStats };
+    expect(answer.size).toBe(members.length);
+    expect(answer.rooms).toEqual(['main']);
+    expect(answer.stats.connections.open).toBe(members.length);
+    expect(answer.stats.workers).toHaveLength(2);
+    for (const m of members) expect(await m.received(1)).toEqual([{ kind: 'json', text: 'from the main thread' }]);
+    await Promise.all(members.map((m) => m.close()));
   });
 });
