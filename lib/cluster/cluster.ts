@@ -20,6 +20,8 @@ export interface ClusterOptions {
   readonly shutdownTimeoutMs: number;
 }
 
+/** A worker still loading after this long is worth a warning (ts-node compiling a big app takes a while). */
+const SLOW_BOOT_MS = 30_000;
 /** How much longer than `shutdownTimeoutMs` a stop may take before the process is ended. */
 const STOP_GRACE_MS = 3000;
 
@@ -112,7 +114,15 @@ export class Cluster {
 
   private spawn(slot: number): void {
     const id = this.nextId++;
-    this.live.set(id, new WorkerHandle(id, slot, spawnWorker(id, this.launch), this.events));
+    const worker = new WorkerHandle(id, slot, spawnWorker(id, this.launch), this.events);
+    this.live.set(id, worker);
+    setTimeout(() => {
+      if (worker.state !== 'starting') return;
+      this.options.logger.warn(
+        { worker: id, entry: this.launch.argv[1] },
+        `fast mode: worker ${id} has not called app.run() after ${SLOW_BOOT_MS / 1000} s; does the entry file build the app and call app.run() when it runs in a worker?`,
+      );
+    }, SLOW_BOOT_MS).unref();
   }
 
   private booted(worker: WorkerHandle): void {
@@ -154,7 +164,7 @@ export class Cluster {
     this.crashes.set(worker.slot, crashes);
     const delay = restartDelay(crashes);
     this.options.logger.error(
-      { worker: worker.id, exitCode: code, error: worker.failure ?? undefined },
+      { worker: worker.id, exitCode: code, error: worker.failure?.split('\n')[0] },
       `fast mode: worker ${worker.id} stopped unexpectedly; its connections are lost; restarting it in ${delay} ms`,
     );
     const timer = setTimeout(() => {
