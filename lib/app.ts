@@ -21,6 +21,7 @@ import { constructMiddleware } from './middleware/construct-middleware';
 import { assertMiddleware } from './middleware/resolve-middleware';
 import { Cluster, workerCount } from './cluster/cluster';
 import { fastWorker, type FastWorker, type WorkerApp } from './cluster/fast-worker';
+import { withWorkerPeers } from './cluster/worker-metrics';
 import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { functionRoute } from './routing/function-route';
@@ -95,7 +96,7 @@ export class ProAPI extends AppRoomApi {
     if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     if (options.instrumentation) this.instrumentations.push(...[options.instrumentation].flat());
     for (const gateway of options.gateways ?? []) this.register(gateway);
-    this.prometheus = setUpMetrics(options.metrics, this);
+    this.prometheus = setUpMetrics(withWorkerPeers(options.metrics, () => this.fast), this);
     if (options.asyncapi) serveAsyncApi(this, options.asyncapi);
     this.health = healthRoute(options.health, () => this.closed);
   }
@@ -354,6 +355,7 @@ export class ProAPI extends AppRoomApi {
       deliver: (room, data, isBinary) => this.runtime?.rooms.deliver(room, data, isBinary),
       roomSize: (room) => this.getRoomSize(room),
       rooms: () => this.getRooms(),
+      metricsSnapshot: () => this.prometheus?.snapshot() ?? null,
     };
   }
 

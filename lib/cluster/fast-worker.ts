@@ -5,6 +5,7 @@ import { WorkerBroker } from '../broker/worker.broker';
 import type { Payload } from '../connection/message';
 import type { AppStats } from '../instrumentation/stats';
 import type { Logger } from '../logger';
+import type { MetricsSnapshot } from '../metrics/metrics-options';
 import { mergeWorkerStats, type WorkerStats } from './cluster-stats';
 import { WORKER_DATA_KEY, type FromWorker, type Question, type ToWorker, type WorkerBoot } from './control';
 import { PeerMesh } from './peer-mesh';
@@ -27,6 +28,8 @@ export interface WorkerApp {
   deliver(room: string, data: Payload, isBinary: boolean): void;
   roomSize(room: string): Promise<number>;
   rooms(): Promise<string[]>;
+  /** This worker's Prometheus metrics, when the app has them on. */
+  metricsSnapshot(): Promise<MetricsSnapshot> | null;
 }
 
 let thisThread: FastWorker | null | undefined;
@@ -68,6 +71,7 @@ export class FastWorker {
     const mesh = (this.mesh = new PeerMesh(this.id, app.logger));
     app.swapBroker((current) => (current instanceof LocalBroker ? new WorkerBroker(mesh) : current));
     mesh.answer('stats', (): WorkerStats => ({ id: this.id, stats: app.localStats() }));
+    mesh.answer('metrics', () => app.metricsSnapshot());
     // A thread that ends with uWS sockets open aborts the whole process: close them first, always.
     process.on('uncaughtException', this.onCrash);
     process.on('exit', this.onExit);
@@ -94,6 +98,12 @@ export class FastWorker {
     const app = this.app!;
     const [own, others] = await Promise.all([app.stats(), this.mesh!.ask(this.mesh!.peers(), 'stats', null)]);
     return mergeWorkerStats(own, { id: this.id, stats: app.localStats() }, others as WorkerStats[]);
+  }
+
+  /** The other workers' Prometheus metrics, for a scrape of this one to sum. */
+  async metricsOfPeers(): Promise<MetricsSnapshot[]> {
+    const snapshots = this.mesh ? await this.mesh.ask(this.mesh.peers(), 'metrics', null) : [];
+    return snapshots.filter((snapshot): snapshot is MetricsSnapshot => Array.isArray(snapshot));
   }
 
   private control(message: ToWorker): void {

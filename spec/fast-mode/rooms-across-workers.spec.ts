@@ -42,6 +42,10 @@ describe('fast mode, 2 workers: rooms across worker threads', () => {
     expect(stats.workers).toHaveLength(2);
     expect(stats.workers!.map((w) => w.connections).sort()).toEqual([...groups.values()].map((g) => g.length).sort());
     expect(stats.workers!.every((w) => w.rooms === 1)).toBe(true);
+    // A scrape reaches one worker, which sums the others' metrics into it.
+    const metrics = (await httpGet(`http://127.0.0.1:${app.port}/metrics`)).body;
+    expect(metrics).toMatch(/^proapi_connections\{route="\/fast-member"\} 20$/m);
+    expect(metrics).toMatch(/^proapi_rooms 1$/m);
 
     // One publisher per worker, each sending concurrently with the other.
     const publishers = [...groups.values()].map((group) => group[0]);
