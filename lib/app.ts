@@ -350,7 +350,6 @@ export class ProAPI extends AppRoomApi {
       listen: (port, host) => this.listenOn(port, host, false),
       close: () => this.close(),
       abort: () => this.runtime?.adapter.abort(),
-      stats: () => (this.runtime ? this.runtime.stats() : Promise.resolve(this.counters.snapshot(0))),
       localStats: () => this.counters.snapshot(this.runtime?.rooms.localRooms().length ?? 0),
       deliver: (room, data, isBinary) => this.runtime?.rooms.deliver(room, data, isBinary),
       roomSize: (room) => this.getRoomSize(room),

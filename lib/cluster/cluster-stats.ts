@@ -7,11 +7,11 @@ export interface WorkerStats {
 }
 
 /**
- * The app's stats in fast mode: every counter summed over the workers, `rooms` as `own` counted
- * them (the rooms of the whole app), and one {@link WorkerSummary} per worker, by id.
+ * The app's stats in fast mode: every counter summed over the workers, `rooms` the rooms of the
+ * whole app (a room with members in two workers counts once), and one {@link WorkerSummary} per worker, by id.
  */
-export function mergeWorkerStats(own: AppStats, self: WorkerStats, others: readonly WorkerStats[]): AppStats {
-  const all = [self, ...others].sort((a, b) => a.id - b.id);
+export function mergeWorkerStats(rooms: number, workers: readonly WorkerStats[]): AppStats {
+  const all = [...workers].sort((a, b) => a.id - b.id);
   const sum = (pick: (stats: AppStats) => number): number => all.reduce((total, worker) => total + pick(worker.stats), 0);
   return {
     connections: {
@@ -20,7 +20,7 @@ export function mergeWorkerStats(own: AppStats, self: WorkerStats, others: reado
       closed: sum((s) => s.connections.closed),
       closeCodes: sumRecords(all.map((w) => w.stats.connections.closeCodes)),
     },
-    rooms: own.rooms,
+    rooms,
     messages: { in: sum((s) => s.messages.in), out: sum((s) => s.messages.out) },
     bytes: { in: sum((s) => s.bytes.in), out: sum((s) => s.bytes.out) },
     broadcasts: { count: sum((s) => s.broadcasts.count), bytes: sum((s) => s.broadcasts.bytes) },

@@ -20,8 +20,6 @@ export interface WorkerApp {
   close(): Promise<void>;
   /** Drops every connection at once (clients see 1006); a thread must not end with uWS sockets open. */
   abort(): void;
-  /** This worker's counters; `rooms` counts the app's rooms in every worker. */
-  stats(): Promise<AppStats>;
   /** This worker's counters and rooms. */
   localStats(): AppStats;
   /** Hands a room message to this worker's members of `room` only. */
@@ -96,8 +94,8 @@ export class FastWorker {
   /** The app's counters summed over every worker, with one entry per worker. */
   async stats(): Promise<AppStats> {
     const app = this.app!;
-    const [own, others] = await Promise.all([app.stats(), this.mesh!.ask(this.mesh!.peers(), 'stats', null)]);
-    return mergeWorkerStats(own, { id: this.id, stats: app.localStats() }, others as WorkerStats[]);
+    const [rooms, others] = await Promise.all([app.rooms(), this.mesh!.ask(this.mesh!.peers(), 'stats', null)]);
+    return mergeWorkerStats(rooms.length, [{ id: this.id, stats: app.localStats() }, ...(others as WorkerStats[])]);
   }
 
   /** The other workers' Prometheus metrics, for a scrape of this one to sum. */

@@ -175,7 +175,7 @@ describe('fast mode helpers', () => {
     expect([1, 2, 3, 4, 8, 20].map(restartDelay)).toEqual([200, 400, 800, 1600, 25_600, 30_000]);
   });
 
-  it('sums the workers\' stats, keeps the app\'s room count, and lists each worker', () => {
+  it('sums the workers\' stats, takes the app\'s room count, and lists each worker by id', () => {
     const stats = (open: number, rooms: number, closeCodes: Record<string, number>): AppStats => ({
       connections: { open, opened: open + 1, closed: 1, closeCodes },
       rooms,
@@ -186,7 +186,8 @@ describe('fast mode helpers', () => {
       errors: { validation: 1 },
       refusals: {},
     });
-    const merged = mergeWorkerStats(stats(2, 5, { '1000': 1 }), { id: 2, stats: stats(2, 3, { '1000': 1 }) }, [
+    const merged = mergeWorkerStats(5, [
+      { id: 2, stats: stats(2, 3, { '1000': 1 }) },
       { id: 1, stats: stats(3, 4, { '1001': 1 }) },
     ]);
     expect(merged).toEqual({
