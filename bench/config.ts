@@ -16,6 +16,8 @@ export interface ServerSpec {
   readonly isProAPI: boolean;
   /** Where the compiled server lives, when not in this checkout's build (`--compare <ref>`). */
   readonly buildRoot?: string;
+  /** Added to the server's environment (e.g. WORKERS for fast mode). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const TRAFFIC: readonly ScenarioId[] = ['echo', 'json', 'fanout', 'idle', 'churn'];
@@ -67,6 +69,27 @@ export const SERVERS: readonly ServerSpec[] = [
     script: 'proapi-gateway',
     wire: 'plain',
     scenarios: TRAFFIC,
+    isProAPI: true,
+    idleRoute: 'echo',
+  },
+  // Fast mode: worker threads behind one port (SO_REUSEPORT), rooms carried between them.
+  {
+    id: 'proapi-fast-1',
+    label: 'ProAPI fast mode, 1 worker',
+    script: 'proapi-fast',
+    env: { WORKERS: '1' },
+    wire: 'plain',
+    scenarios: ['echo', 'fanout'],
+    isProAPI: true,
+    idleRoute: 'echo',
+  },
+  {
+    id: 'proapi-fast-2',
+    label: 'ProAPI fast mode, 2 workers',
+    script: 'proapi-fast',
+    env: { WORKERS: '2' },
+    wire: 'plain',
+    scenarios: ['echo', 'fanout', 'churn'],
     isProAPI: true,
     idleRoute: 'echo',
   },

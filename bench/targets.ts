@@ -75,6 +75,22 @@ export const TARGETS: readonly TargetSpec[] = [
   { name: 'Echo ≥ 2.5× cheaper than Socket.IO', scenario: 'echo', server: 'proapi-function', against: 'socket.io', kind: 'min-advantage', limit: 2.5 },
   { name: 'Fan-out ≥ 5× cheaper than ws, per delivery', scenario: 'fanout', server: 'proapi-function', against: 'ws', kind: 'min-advantage', limit: 5 },
   { name: 'Fan-out ≥ 5× cheaper than Socket.IO, per delivery', scenario: 'fanout', server: 'proapi-function', against: 'socket.io', kind: 'min-advantage', limit: 5 },
+  {
+    name: 'Fast mode echo, 2 workers ≤ 1.10× single-process ProAPI, per message',
+    scenario: 'echo',
+    server: 'proapi-fast-2',
+    against: 'proapi-function',
+    kind: 'max-ratio',
+    limit: 1.1,
+  },
+  {
+    name: 'Fast mode fan-out, room over 2 workers ≤ 1.5× the room in 1 worker, per delivery',
+    scenario: 'fanout',
+    server: 'proapi-fast-2',
+    against: 'proapi-fast-1',
+    kind: 'max-ratio',
+    limit: 1.5,
+  },
 ];
 
 export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[] {

@@ -2,10 +2,12 @@
  * Starts a sample: `PORT=<n> npm run sample -- <name>` runs `samples/<name>.ts`'s `createApp()`
  * and prints `listening on ws://127.0.0.1:<n>` once it accepts connections, then the address of
  * the sample's page, if it serves one. `HOST=<address>` binds only that address (default: every
- * interface).
+ * interface). `FAST=1` runs it in fast mode (one worker thread per core; `WORKERS=<n>` to choose
+ * how many): each worker runs this file again, with the same arguments, and serves quietly.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { ProAPI } from '../index';
 
 interface Sample {
@@ -32,8 +34,10 @@ async function main(): Promise<void> {
   const sample = require(path.join(__dirname, name)) as Sample;
   const app = sample.createApp();
   const bound = process.env.HOST || '0.0.0.0';
+  const workers = process.env.WORKERS ? Number(process.env.WORKERS) : undefined;
   // Prints the ready line, "listening on ws://<host>:<port>", which scripts wait for.
-  const port = await app.run({ port: Number(process.env.PORT ?? 8000), host: bound, fast: process.env.FAST === '1' });
+  const port = await app.run({ port: Number(process.env.PORT ?? 8000), host: bound, fast: process.env.FAST === '1', workers });
+  if (!isMainThread) return; // a fast-mode worker: the main thread prints the rest
   const everyInterface = bound === '0.0.0.0' || bound === '::';
   const host = everyInterface ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
   // One write, so whoever reads the ready line gets the rest with it.

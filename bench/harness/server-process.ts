@@ -41,7 +41,7 @@ export class ServerProcess {
       : [];
     const preload = cpuProfileDir ? ['-r', path.join(buildRoot, 'bench', 'harness', 'exit-on-signal.js')] : [];
     const child = spawn(process.execPath, [...profile, ...preload, script], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PROAPI_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PROAPI_LOG_LEVEL: 'warn', NODE_ENV: 'production', ...spec.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new Promise((resolve, reject) => {
