@@ -1,0 +1,37 @@
+/*
+ * One node of a cluster spec, in its own process: the conformance app (conformance-app.ts) with
+ * a Redis or NATS broker, plus `GET /broker/stats` ({ broker, app }). Configured by environment:
+ * BROKER=redis|nats, BROKER_URL, BROKER_PREFIX. Logs go to stdout as JSON lines (warn and up);
+ * an unhandled rejection or uncaught exception prints a line starting with FATAL.
+ */
+import pino from 'pino';
+import { NatsBroker } from '../../nats';
+import { RedisBroker } from '../../redis';
+import { createApp } from './conformance-app';
+
+process.on('unhandledRejection', (reason) => console.log(`FATAL unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
+process.on('uncaughtException', (error) => {
+  console.log(`FATAL uncaught exception: ${String(error.stack ?? error)}`);
+  process.exit(70);
+});
+
+const kind = process.env.BROKER;
+const url = process.env.BROKER_URL;
+const prefix = process.env.BROKER_PREFIX;
+const broker = kind === 'nats' ? new NatsBroker({ servers: url, prefix }) : new RedisBroker({ url, prefix });
+const app = createApp({ broker, logger: pino({ level: 'warn' }, pino.destination(1)) });
+app.get('/broker/stats', async () => ({
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ broker: broker.stats(), app: await app.stats() }),
+}));
+
+// SIGTERM: leave the cluster cleanly (the broker removes this node's presence); SIGKILL is the crash case.
+process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
+
+app.listen(0, '127.0.0.1').then(
+  (port) => console.log(`listening ${port}`),
+  (error: unknown) => {
+    console.log(`FATAL listen failed: ${String(error)}`);
+    process.exit(1);
+  },
+);
