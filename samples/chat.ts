@@ -14,18 +14,21 @@ import {
   type ProAPIOptions,
   type WebSocketConnection,
 } from '../index';
+import { MAX_CONTENT_CHARACTERS } from './chat-line';
 
 const MAX_NAME_CHARACTERS = 40;
-const MAX_MESSAGE_CHARACTERS = 2000;
 /** Control and format characters (bidi overrides, zero-width joiners) and broken UTF-16: invisible, or reorder text. */
 const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
 
-/** What a client may send: `{ "message": "hi" }`; `"type": "message"` may be given, nothing else. */
+/**
+ * What a client may send: `{ "type": "message", "content": "hi" }` (the spec's client example;
+ * `type` may be left out). Any other field, or another type, is refused.
+ */
 export class ChatMessage {
   @IsString()
-  @Length(1, MAX_MESSAGE_CHARACTERS, { message: `message must have 1 to ${MAX_MESSAGE_CHARACTERS} characters` })
-  @Matches(/\S/, { message: 'message must not be blank' })
-  message!: string;
+  @Length(1, MAX_CONTENT_CHARACTERS, { message: `content must have 1 to ${MAX_CONTENT_CHARACTERS} characters` })
+  @Matches(/\S/, { message: 'content must not be blank' })
+  content!: string;
 }
 
 interface ChatUser {
@@ -35,13 +38,14 @@ interface ChatUser {
 /**
  * The spec's chat application as a gateway, plus the page at `/` that talks to it.
  *
- * Client → server: `{ "message": "hi" }`. Anything else (another type, other fields, a blank or
- * over-long message) is answered with `{ type: 'error', error, message, ... }` and not relayed.
- * A room name this app cannot use is refused before the upgrade with HTTP 400 and the reason.
- * Server → client:
+ * Client → server: `{ "type": "message", "content": "hi" }`. Anything else (another type, other
+ * fields, a blank or over-long message) is answered with `{ type: 'error', error, message, ... }`
+ * and not relayed. A room name this app cannot use is refused before the upgrade with HTTP 400.
+ * Server → client, always built by the server (a client never picks `type` or `username`):
  * - `{ type: 'system', message, members }` on entering, and when someone joins or leaves;
  *   `members` is the room's size at that moment.
- * - `{ type: 'message', username, message }` for every chat message, to everyone in the room.
+ * - `{ type: 'message', username, content }` for every chat message, to everyone in the room;
+ *   the sender's own copy also has `you: true`, which is how a page knows its own lines.
  */
 @WebSocket('/chat/:room', { defaultType: 'message' })
 export class ChatGateway {
@@ -64,8 +68,10 @@ export class ChatGateway {
 
   @OnMessage('message', ChatMessage)
   async message(@Message() msg: ChatMessage, @Param('room') room: string, @Conn() ws: WebSocketConnection<ChatUser>) {
-    // The server sets type and username, so nobody can post as someone else or as "system".
-    await ws.broadcastJsonToAll(room, { type: 'message', username: ws.userData.username, message: msg.message });
+    // Built from the validated content alone: nobody can post as someone else or as "system".
+    const line = { type: 'message', username: ws.userData.username, content: msg.content };
+    await ws.broadcastJson(room, line);
+    await ws.sendJson({ ...line, you: true });
   }
 
   @OnDisconnect()
@@ -83,9 +89,16 @@ function displayName(username: string | undefined): string {
   return Array.from(name).slice(0, MAX_NAME_CHARACTERS).join('').trimEnd() || 'Anonymous';
 }
 
-export function createApp(options: ProAPIOptions = {}): ProAPI {
+/** Serves the chat page (samples/chat-page.html) at `/`. */
+export function addChatPage(app: ProAPI): ProAPI {
   const page = readFileSync(path.join(__dirname, 'chat-page.html'), 'utf8');
-  const app = new ProAPI({ ...options, gateways: [ChatGateway] });
-  app.get('/', () => ({ headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page }));
-  return app;
+  return app.get('/', () => ({ headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page }));
 }
+
+/** `npm run sample -- chat`: the chat and its page. */
+export function createApp(options: ProAPIOptions = {}): ProAPI {
+  return addChatPage(new ProAPI({ ...options, gateways: [ChatGateway] }));
+}
+
+/** Where the page is, for `npm run sample` to print. */
+export const pagePath = '/';

@@ -1,14 +1,26 @@
 /**
  * Starts a sample: `PORT=<n> npm run sample -- <name>` runs `samples/<name>.ts`'s `createApp()`
- * and prints `listening on ws://127.0.0.1:<n>` once it accepts connections.
+ * and prints `listening on ws://127.0.0.1:<n>` once it accepts connections, then the address of
+ * the sample's page, if it serves one. `HOST=<address>` binds only that address (default: every
+ * interface).
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ProAPI } from '../index';
 
+interface Sample {
+  createApp(): ProAPI;
+  /** Where the sample serves a page, if it does. */
+  pagePath?: string;
+}
+
+/** The modules that only help other samples. */
+const HELPERS = new Set(['run', 'chat-line']);
+
 const available = readdirSync(__dirname)
-  .filter((file) => /\.ts$/.test(file) && file !== 'run.ts' && !file.endsWith('.d.ts'))
-  .map((file) => file.replace(/\.ts$/, ''));
+  .filter((file) => /\.ts$/.test(file) && !file.endsWith('.d.ts'))
+  .map((file) => file.replace(/\.ts$/, ''))
+  .filter((name) => !HELPERS.has(name));
 
 async function main(): Promise<void> {
   const name = process.argv[2];
@@ -17,8 +29,20 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the sample is chosen at run time
-  const sample = require(path.join(__dirname, name)) as { createApp(): ProAPI };
-  await sample.createApp().run({ port: Number(process.env.PORT ?? 8000), fast: process.env.FAST === '1' });
+  const sample = require(path.join(__dirname, name)) as Sample;
+  const app = sample.createApp();
+  const bound = process.env.HOST || '0.0.0.0';
+  // Prints the ready line, "listening on ws://<host>:<port>", which scripts wait for.
+  const port = await app.run({ port: Number(process.env.PORT ?? 8000), host: bound, fast: process.env.FAST === '1' });
+  const everyInterface = bound === '0.0.0.0' || bound === '::';
+  const host = everyInterface ? '127.0.0.1' : bound.includes(':') ? `[${bound}]` : bound;
+  // One write, so whoever reads the ready line gets the rest with it.
+  const lines = [`WebSocket routes: ${app.routes.map((route) => route.path).join(' ')}`];
+  if (sample.pagePath !== undefined) lines.push(`page: http://${host}:${port}${sample.pagePath}`);
+  if (everyInterface) {
+    lines.push(`bound to every interface (${bound}), so other machines can connect too; HOST=127.0.0.1 keeps it on this one`);
+  }
+  console.log(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {

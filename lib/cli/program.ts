@@ -50,7 +50,11 @@ function buildProgram(io: CliIO): Command {
     .option('--name <name>', 'npm package name (default: made from the directory name)')
     .addOption(new Option('--package-manager <pm>', 'package manager for the next steps').choices(['npm']).default('npm'))
     .option('--force', 'write into a non-empty directory, overwriting files with the same names')
-    .option('--proapi <spec>', `proapi dependency to write, e.g. file:../proapi-${ownPackage().version}.tgz (default: ^${ownPackage().version})`)
+    .option(
+      '--proapi <spec>',
+      `proapi dependency to write, e.g. file:../proapi-${ownPackage().version}.tgz ` +
+        `(default: ^${ownPackage().version} from npm; run from a checkout, a tarball of it in vendor/)`,
+    )
     .action((dir: string, options: { name?: string; packageManager: string; force?: boolean; proapi?: string }) =>
       newProject(dir, options, io),
     );

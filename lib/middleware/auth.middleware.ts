@@ -15,7 +15,7 @@ export type AuthRefusal = null | undefined | false | 0 | '';
  * {@link AuthOptions.tokenSources}), if any.
  */
 export type Authenticate<TUser> = (
-  ws: WebSocketConnection,
+  ws: WebSocketConnection<{ user?: TUser }>,
   token: string | undefined,
 ) => TUser | AuthRefusal | Promise<TUser | AuthRefusal>;
 
@@ -120,7 +120,7 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
     return { security: { scheme: 'bearer', tokens, status: this.status } };
   }
 
-  private findToken(ws: WebSocketConnection): string | undefined {
+  private findToken(ws: WebSocketConnection<object>): string | undefined {
     for (const source of this.sources) {
       const token = readToken(ws, source, this.queryParam);
       if (token) return token;
@@ -129,7 +129,7 @@ export class AuthMiddleware<TUser = unknown> extends WebSocketMiddleware<{ user?
   }
 }
 
-function readToken(ws: WebSocketConnection, source: TokenSource, queryParam: string): string | undefined {
+function readToken(ws: WebSocketConnection<object>, source: TokenSource, queryParam: string): string | undefined {
   switch (source) {
     case 'header':
       return BEARER_HEADER.exec(ws.headers.get('authorization') ?? '')?.[1];
