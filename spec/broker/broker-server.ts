@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '../helpers/process';
@@ -36,7 +37,7 @@ export class BrokerServer {
     const [command, args] =
       this.kind === 'redis'
         ? ['redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']]
-        : ['nats-server', ['-a', '127.0.0.1', '-p', String(this.port)]];
+        : [existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server', ['-a', '127.0.0.1', '-p', String(this.port)]];
     const child = spawn(command, args as string[], { stdio: 'ignore' });
     this.child = child;
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${command} exited (${code}) before accepting connections`))));
