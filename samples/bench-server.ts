@@ -1,4 +1,4 @@
-import { ProAPI } from '../index';
+import { ProAPI, type ProAPIOptions } from '../index';
 
 /**
  * The app the benchmark suite measures (bench/), runnable on its own so outside tools can load it too:
@@ -6,8 +6,8 @@ import { ProAPI } from '../index';
  *   /json        parses each text message as JSON and sends it back re-serialised
  *   /room/:name  joins room `name`, and sends each message to everyone in it (sender included)
  */
-export function createApp(): ProAPI {
-  const app = new ProAPI();
+export function createApp(options: ProAPIOptions = {}): ProAPI {
+  const app = new ProAPI(options);
   app.websocket('/echo', async function echo(ws) {
     await ws.accept();
     for await (const message of ws) {
