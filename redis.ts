@@ -6,5 +6,6 @@
  * new ProAPI({ gateways, broker: new RedisBroker({ url: process.env.PROAPI_REDIS_URL }) });
  */
 export { RedisBroker, type RedisBrokerOptions } from './lib/broker/redis/redis.broker';
+export { RedisRateLimitStore, type RedisRateLimitStoreOptions } from './lib/broker/redis/redis-rate-limit.store';
 export type { ClusterBrokerOptions } from './lib/broker/cluster/cluster-options';
 export type { ClusterBrokerStats } from './lib/broker/cluster/cluster-stats';
