@@ -55,6 +55,15 @@ export function clusterBehaviour(name: string, startCluster: () => Promise<NodeP
       // Node 1 got exactly the 5 envelopes of its member's room, none of the busy room's 50; node 2 got none.
       expect(received.slice(1)).toEqual([5, 0]);
       expect(watcher.drain().map((d) => d.text)).toEqual(Array.from({ length: 5 }, (_, i) => `quiet ${i}`));
+
+      // Its last member gone, node 1 unsubscribes after the grace, and then receives nothing more of that room.
+      await watcher.leave('interest-quiet');
+      await eventually(async () => (await nodes[1].stats()).broker.subscribedRooms, 0, 5_000, "node 1's subscribed rooms after the grace");
+      const quietBefore = (await nodes[1].stats()).broker.received;
+      for (let i = 0; i < 5; i++) await sender.publish('interest-quiet', 'broadcast', `after ${i}`);
+      await sender.publish('interest-busy', 'broadcastToAll', 'marker'); // node 0's members get this after the five
+      await Promise.all(busy.map((m) => m.received(51)));
+      expect((await nodes[1].stats()).broker.received).toBe(quietBefore);
       await Promise.all([...busy, watcher].map((m) => m.close()));
     });
 

@@ -53,6 +53,9 @@ export function resolveClusterOptions(broker: string, options: ClusterBrokerOpti
   if (!/^[A-Za-z0-9_-]+$/.test(resolved.prefix)) {
     throw new TypeError(`${broker}: prefix must be letters, digits, '_' or '-', got ${JSON.stringify(resolved.prefix)}`);
   }
+  if (!Number.isInteger(resolved.maxPendingMessages) || resolved.maxPendingMessages < 1 || resolved.maxPendingMessages > 1_000_000) {
+    throw new TypeError(`${broker}: maxPendingMessages must be an integer from 1 to 1,000,000, got ${resolved.maxPendingMessages}`);
+  }
   if (resolved.nodeTimeoutMs < 2 * resolved.heartbeatMs) {
     throw new TypeError(`${broker}: nodeTimeoutMs (${resolved.nodeTimeoutMs}) must be at least twice heartbeatMs (${resolved.heartbeatMs}), or a live node would look dead`);
   }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
 import type { Payload } from '../../connection/message';
 import type { BrokerHost } from '../broker';
 import { BrokerLink } from '../cluster/broker-link';
@@ -10,18 +9,14 @@ import { RoomInterest, type RoomChannels } from '../cluster/room-interest';
 import { SendWindow } from '../cluster/send-window';
 import { settleWithin } from '../cluster/settle';
 import { SizeRing } from '../cluster/size-ring';
+import { createRedisClient, describe, redact, type RedisClient, type RedisClientOptions } from './redis-clients';
 import { RedisPresence } from './redis-presence';
 
-export type RedisClient = ReturnType<typeof createClient>;
-export type RedisClientOptions = NonNullable<Parameters<typeof createClient>[0]>;
 
 const RESOLVED = Promise.resolve();
 /** How long a recovery waits for its probe to come back through the subscriber connection. */
 const PROBE_TIMEOUT_MS = 2_000;
 const RETRY_RECOVERY_MS = 500;
-
-/** Reconnect fast at first, then every second: a broker back in a moment is used in a moment. */
-const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** retries, 1_000);
 
 /**
  * One running node's link to Redis: a command connection (publishes, presence) and a subscriber
@@ -64,15 +59,8 @@ export class RedisNode implements RoomChannels {
     this.self = nodeIdBytes(host.nodeId);
     this.roomChannel = `${options.prefix}:r:`;
     this.nodeChannel = `${options.prefix}:n:${host.nodeId}`;
-    const settings: RedisClientOptions = {
-      ...clientOptions,
-      url,
-      // What cannot be sent now is not queued for later: it is counted as not forwarded.
-      disableOfflineQueue: true,
-      socket: { connectTimeout: options.connectTimeoutMs, ...clientOptions.socket, reconnectStrategy } as RedisClientOptions['socket'],
-    };
-    this.pub = createClient(settings);
-    this.sub = createClient(settings);
+    this.pub = createRedisClient(url, options.connectTimeoutMs, clientOptions);
+    this.sub = createRedisClient(url, options.connectTimeoutMs, clientOptions);
     for (const client of [this.pub, this.sub]) {
       client.on('error', this.lost);
       client.on('reconnecting', this.lost);
@@ -102,7 +90,7 @@ export class RedisNode implements RoomChannels {
         return;
       }
     }
-    const cause = outcome.ok ? 'its subscriptions could not be confirmed' : describe(outcome.ok ? null : outcome.error);
+    const cause = outcome.ok ? 'its subscriptions could not be confirmed' : describe(outcome.error);
     if (!this.options.optional) {
       this.stopped = true;
       connecting.catch(() => undefined);
@@ -304,13 +292,4 @@ export class RedisNode implements RoomChannels {
     this.sizeFallbackLogged = true;
     this.host.logger.warn({ broker: 'redis' }, 'room sizes and room lists count this node only while Redis is unreachable (logged once)');
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The url without its password, for logs and errors. */
-export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }

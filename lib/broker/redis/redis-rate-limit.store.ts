@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import type { RateLimitStore } from '../../middleware/rate-limit-store';
 import { settleWithin } from '../cluster/settle';
 import { PresenceScript } from './presence-scripts';
+import { reconnectStrategy } from './redis-clients';
 import type { ScriptClient } from './redis-presence';
 
 /**
@@ -76,7 +77,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   private connect(): Promise<ScriptClient> {
     this.connecting ??= (async (): Promise<OwnClient> => {
-      const client = createClient({ url: this.url, disableOfflineQueue: true, socket: { reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1_000) } });
+      const client = createClient({ url: this.url, disableOfflineQueue: true, socket: { reconnectStrategy } });
       client.on('error', () => undefined); // a failed check says it; the middleware logs once
       await client.connect();
       this.client = client;

@@ -2,7 +2,8 @@ import type { Payload } from '../../connection/message';
 import type { Broker, BrokerHost } from '../broker';
 import { resolveClusterOptions, type ClusterBrokerOptions, type ResolvedClusterOptions } from '../cluster/cluster-options';
 import type { ClusterBrokerStats } from '../cluster/cluster-stats';
-import { RedisNode, type RedisClientOptions } from './redis-node';
+import type { RedisClientOptions } from './redis-clients';
+import { RedisNode } from './redis-node';
 
 export interface RedisBrokerOptions extends ClusterBrokerOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. Default `PROAPI_REDIS_URL`, else `redis://127.0.0.1:6379`. */
