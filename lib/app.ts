@@ -1,4 +1,7 @@
 import { UwsAdapter } from './adapter/uws.adapter';
+import type { AsyncApiDocument, AsyncApiOptions } from './asyncapi/asyncapi-document';
+import { buildAsyncApi } from './asyncapi/build-asyncapi';
+import { serveAsyncApi } from './asyncapi/serve-asyncapi';
 import type { Broker } from './broker/broker';
 import { LocalBroker } from './broker/local.broker';
 import type { ErrorHook } from './connection/error-hook';
@@ -8,6 +11,10 @@ import type { HttpHandler, HttpRoute } from './http-route';
 import type { Instrumentation } from './instrumentation/instrumentation';
 import { StatsCounters, type AppStats } from './instrumentation/stats';
 import type { Logger } from './logger';
+import { healthRoute } from './metrics/health-route';
+import type { MetricsSnapshot } from './metrics/metrics-options';
+import type { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { requireMetrics, setUpMetrics } from './metrics/set-up-metrics';
 import { warnIfTransformerStorageMissing } from './messages/dto-validator';
 import { composeRoute } from './middleware/compose-middleware';
 import { constructMiddleware } from './middleware/construct-middleware';
@@ -60,6 +67,8 @@ export class ProAPI extends AppRoomApi {
   private readonly onError: ErrorHook | undefined;
   private readonly instrumentations: Instrumentation[] = [];
   private readonly counters = new StatsCounters();
+  private readonly prometheus: PrometheusMetrics | null;
+  private readonly health: HttpRoute | null;
   private runtime: AppRuntime | null = null;
   private table: readonly Route[] | null = null;
   private removeSignalHandlers: (() => void) | undefined;
@@ -75,6 +84,9 @@ export class ProAPI extends AppRoomApi {
     if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     if (options.instrumentation) this.instrumentations.push(...[options.instrumentation].flat());
     for (const gateway of options.gateways ?? []) this.register(gateway);
+    this.prometheus = setUpMetrics(options.metrics, this);
+    if (options.asyncapi) serveAsyncApi(this, options.asyncapi);
+    this.health = healthRoute(options.health, () => this.closed);
   }
 
   get logger(): Logger {
@@ -191,6 +203,7 @@ export class ProAPI extends AppRoomApi {
     if (this.runtime) throw new Error('listen() was already called on this app');
     const table = this.buildRoutes();
     this.table = table;
+    if (this.health && !this.httpRoutes.some((r) => r.path === this.health?.path)) this.httpRoutes.push(this.health);
     const { logger } = this.options;
     const runtime = new AppRuntime({
       options: this.options,
@@ -250,6 +263,32 @@ export class ProAPI extends AppRoomApi {
    */
   async stats(): Promise<AppStats> {
     return this.runtime ? this.runtime.stats() : this.counters.snapshot(0);
+  }
+
+  /**
+   * The Prometheus exposition text (prom-client) of the app's metrics: connections, messages and
+   * bytes, handler durations, errors, refused upgrades, rooms, broadcasts. Needs the `metrics` option.
+   * @example
+   * const app = new ProAPI({ metrics: true });
+   * app.get('/internal/metrics', () => app.metrics());
+   */
+  async metrics(): Promise<string> {
+    return requireMetrics(this.prometheus, 'metrics()').text();
+  }
+
+  /** This process's metrics as prom-client JSON, for another worker to sum in its scrape (`metrics.peers`). */
+  async metricsSnapshot(): Promise<MetricsSnapshot> {
+    return requireMetrics(this.prometheus, 'metricsSnapshot()').snapshot();
+  }
+
+  /**
+   * The app's AsyncAPI 3.0 document: a channel per route, its message types with DTO schemas,
+   * replies, pushes and the error frame, and AuthMiddleware's security schemes. Built without a server.
+   * @example
+   * writeFileSync('asyncapi.json', JSON.stringify(app.asyncapi({ title: 'Chat', version: '2.1.0' }), null, 2));
+   */
+  asyncapi(options: AsyncApiOptions = {}): AsyncApiDocument {
+    return buildAsyncApi(this.describe(), options);
   }
 
   /**

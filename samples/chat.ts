@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { IsString, Length, Matches } from 'class-validator';
+import { Equals, IsInt, IsOptional, IsString, Length, Matches } from 'class-validator';
 import {
   Conn,
+  Emits,
   Message,
   OnConnect,
   OnDisconnect,
@@ -10,6 +11,7 @@ import {
   Param,
   ProAPI,
   Query,
+  serveClientModule,
   WebSocket,
   type ProAPIOptions,
   type WebSocketConnection,
@@ -31,6 +33,20 @@ export class ChatMessage {
   content!: string;
 }
 
+/** A chat line, as everyone in the room receives it (not validated: the decorators describe it for clients and API documents). */
+export class ChatBroadcast {
+  @IsString() username!: string;
+  @IsString() content!: string;
+  /** Only on the sender's own copy. */
+  @IsOptional() @Equals(true) you?: true;
+}
+
+/** A notice from the server: a welcome, someone joining or leaving; `members` is the room's size then. */
+export class SystemNotice {
+  @IsString() message!: string;
+  @IsOptional() @IsInt() members?: number;
+}
+
 interface ChatUser {
   username?: string;
 }
@@ -48,6 +64,7 @@ interface ChatUser {
  *   the sender's own copy also has `you: true`, which is how a page knows its own lines.
  */
 @WebSocket('/chat/:room', { defaultType: 'message' })
+@Emits({ message: ChatBroadcast, system: SystemNotice })
 export class ChatGateway {
   @OnConnect()
   async join(
@@ -89,9 +106,10 @@ function displayName(username: string | undefined): string {
   return Array.from(name).slice(0, MAX_NAME_CHARACTERS).join('').trimEnd() || 'Anonymous';
 }
 
-/** Serves the chat page (samples/chat-page.html) at `/`. */
+/** Serves the chat page (samples/chat-page.html) at `/`, and proapi/client's modules it imports. */
 export function addChatPage(app: ProAPI): ProAPI {
   const page = readFileSync(path.join(__dirname, 'chat-page.html'), 'utf8');
+  serveClientModule(app); // GET /proapi-client/index.js and its modules
   return app.get('/', () => ({ headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page }));
 }
 

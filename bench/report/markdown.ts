@@ -2,6 +2,7 @@ import type { Plan } from '../config';
 import type { ScenarioResult, ServerResult, Summary } from '../harness/results';
 import type { TargetCheck } from '../targets';
 import type { MachineInfo } from './machine';
+import { metricsSection } from './metrics-section';
 
 /** Everything one run produced; written as docs/benchmarks.json and rendered to markdown. */
 export interface BenchReport {
@@ -166,6 +167,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...report.scenarios.flatMap((s, i) => scenarioSection(s, i + 1, everyServer)),
     ...overheadSection(report),
+    ...metricsSection(report.scenarios),
   ];
   if (report.findings) lines.push(report.findings.trim(), '');
   if (report.notes.length) lines.push('## Notes', '', ...report.notes.map((n) => `- ${n}`), '');

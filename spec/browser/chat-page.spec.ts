@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { silentLogger, type ProAPI, type WebSocketConnection } from '../../index';
+import { clientModuleFiles } from '../../lib/client-module/client-module-files';
 import { createApp as createChat } from '../../samples/chat';
 import { createApp as createSecureChat } from '../../samples/secure-chat';
 import { createTestClient } from '../../testing';
@@ -212,7 +213,7 @@ describe('the chat page in headless Chromium', () => {
       expect(await page.locator('#join-error').isHidden()).toBe(true);
     }, 60_000);
 
-    it('has an inline favicon, so the browser asks the server for nothing but the page', async () => {
+    it('has an inline favicon, so the browser asks the server for nothing but the page and its client modules', async () => {
       const context = await browser.newContext();
       const page = await context.newPage();
       const requested: string[] = [];
@@ -228,7 +229,11 @@ describe('the chat page in headless Chromium', () => {
       })()`);
       expect(width).toBeGreaterThan(0);
       await context.close(); // the page's requests, a favicon fetch included, are done by now
-      expect(requested).toEqual(['/']);
+      // The page imports proapi/client as plain ES modules: exactly the files the server serves.
+      const modules = [...clientModuleFiles().keys()].map((name) => `/proapi-client/${name}`);
+      expect(requested.filter((path) => path !== '/' && !modules.includes(path))).toEqual([]);
+      expect(requested.filter((path) => path === '/')).toHaveLength(1);
+      expect(requested).toContain('/proapi-client/index.js');
     }, 60_000);
 
     describe('fits the screen, with no horizontal scroll', () => {

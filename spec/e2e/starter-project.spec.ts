@@ -120,7 +120,7 @@ describe('a project made by `proapi new`', () => {
   it('lists its routes through the installed proapi binary', async () => {
     const output = await mustSucceed(proapiBin(), ['routes'], project);
     expect(output).toMatch(/^PATH +GATEWAY +HANDLER/m);
-    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \(@OnConnect\), chat \(@OnMessage chat\), leave \(@OnDisconnect\) +RequireUsernameMiddleware$/m);
+    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \(@OnConnect\), chat \(@OnMessage chat\), members \(@OnMessage members\), leave \(@OnDisconnect\) +RequireUsernameMiddleware$/m);
   }, MINUTE);
 
   it('serves with `npm start` on PORT, and shuts down cleanly on Ctrl+C', async () => {

@@ -15,11 +15,15 @@ describe('samples/chat', () => {
     return client.connect(`/chat/${encodeURIComponent(room)}${query}`);
   }
 
-  it('serves the chat page at /', async () => {
+  it('serves the chat page at /, and proapi/client, which it imports', async () => {
     const page = await httpGet(`http://127.0.0.1:${client.port}/`);
     expect(page.status).toBe(200);
     expect(page.contentType).toBe('text/html; charset=utf-8');
-    expect(page.body).toContain('new WebSocket(');
+    expect(page.body).toContain("import { createClient, ServerError } from '/proapi-client/index.js';");
+    const module = await httpGet(`http://127.0.0.1:${client.port}/proapi-client/index.js`);
+    expect(module.status).toBe(200);
+    expect(module.contentType).toBe('text/javascript; charset=utf-8');
+    expect(module.body).toContain('export function createClient(');
   });
 
   it("takes the spec's message, {type: 'message', content}, and relays it with the username the server knows", async () => {
