@@ -29,7 +29,7 @@ const REDIS_URL = process.env.PROAPI_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NATS_URL = process.env.PROAPI_NATS_URL ?? 'nats://127.0.0.1:4222';
 
 export const SERVERS: readonly ServerSpec[] = [
-  { id: 'uws', label: 'raw uWS', script: 'uws', wire: 'plain', scenarios: WITH_SCALEOUT, isProAPI: false, idleRoute: 'echo' },
+  { id: 'uws', label: 'raw uWS', script: 'uws', wire: 'plain', scenarios: TRAFFIC, isProAPI: false, idleRoute: 'echo' },
   { id: 'ws', label: 'ws', script: 'ws', wire: 'plain', scenarios: TRAFFIC, isProAPI: false, idleRoute: 'echo' },
   { id: 'socket.io', label: 'Socket.IO', script: 'socket-io', wire: 'socket.io', scenarios: WITH_SCALEOUT, isProAPI: false, idleRoute: 'echo' },
   {

@@ -21,7 +21,8 @@ async function eventually<T>(read: () => Promise<T>, expected: T, withinMs: numb
 /**
  * What a cluster broker must do across separate node processes, beyond the conformance suite:
  * route by interest (a node receives no envelope of a room it has no members in) and drop a
- * SIGKILLed node's members from room sizes within 12 s. `startCluster` gives 3 nodes of one cluster.
+ * SIGKILLed node's members from room sizes within 12 s. `startCluster` gives 3 nodes of one cluster;
+ * node 2 is killed, nodes 0 and 1 are left running (and left to the caller to stop).
  */
 export function clusterBehaviour(name: string, startCluster: () => Promise<NodeProcess[]>): void {
   describe(`${name}: interest routing and dead nodes, 3 node processes`, () => {
@@ -36,7 +37,7 @@ export function clusterBehaviour(name: string, startCluster: () => Promise<NodeP
 
     afterAll(async () => {
       await Promise.all((clients ?? []).map((c) => c.close()));
-      await Promise.all((nodes ?? []).map((n) => n.kill('SIGTERM')));
+      await nodes?.[2]?.kill('SIGTERM'); // nodes 0 and 1 stay up for whoever shares the cluster (a no-op after the SIGKILL case)
     });
 
     it('sends a node no envelope of a room it has no members in', async () => {
@@ -73,7 +74,7 @@ export function clusterBehaviour(name: string, startCluster: () => Promise<NodeP
       for (const m of survivors) await m.join('dead-node-room');
       for (const m of doomed) await m.join('dead-node-room');
       await doomed[0].join('dead-node-only');
-      await eventually(() => survivors[2].size('dead-node-room'), 6, 2_000, 'room size before the kill');
+      await eventually(() => survivors[2].size('dead-node-room'), 6, 5_000, 'room size before the kill');
       await nodes[2].kill('SIGKILL');
       await Promise.all(doomed.map((m) => m.terminate()));
       const tookMs = await eventually(

@@ -32,7 +32,8 @@ export class NodeProcess {
     });
     return new Promise((resolve, reject) => {
       let output = '';
-      const timer = setTimeout(() => fail('did not print "listening <port>" within 30 s'), 30_000);
+      // Booting under ts-node takes seconds, many more while the whole suite shares two cores.
+      const timer = setTimeout(() => fail('did not print "listening <port>" within 90 s'), 90_000);
       const fail = (why: string): void => {
         clearTimeout(timer);
         child.kill('SIGKILL');
