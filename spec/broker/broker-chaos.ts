@@ -172,6 +172,10 @@ export function brokerChaos(kind: 'redis' | 'nats'): void {
         await later.restart();
         await until(() => broker.stats()?.connected === true, 10_000, 'the broker to connect once the server is up');
         expect(await b.size('alone')).toBe(2);
+        // The message published while alone was not forwarded: counted, and told when the node joined.
+        expect((await app.stats()).notForwarded).toBe(1);
+        const joined = logger.entries.find((e) => /joined the cluster/.test(e.message));
+        expect(joined?.fields).toMatchObject({ notForwarded: 1 });
         await Promise.all([a.close(), b.close()]);
       } finally {
         await client.close();

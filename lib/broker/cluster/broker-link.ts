@@ -7,6 +7,7 @@ import type { BrokerHost } from '../broker';
  */
 export class BrokerLink {
   private isUp = false;
+  private everUp = false;
   private downSince = 0;
   private lostInOutage = 0;
   private outageCount = 0;
@@ -46,14 +47,25 @@ export class BrokerLink {
     );
   }
 
+  /** Booted without the broker (`optional: true`): what happens until it is reachable counts as an outage. */
+  unreachableAtBoot(): void {
+    this.downSince = Date.now();
+    this.lostInOutage = 0;
+  }
+
   /** The connection is usable again and every subscription is confirmed. */
   restored(details: object): void {
     if (this.isUp) return;
+    const first = !this.everUp;
     this.isUp = true;
+    this.everUp = true;
     if (this.downSince === 0) return;
+    const outageMs = Date.now() - this.downSince;
     this.host.logger.warn(
-      { broker: this.broker, ...details, outageMs: Date.now() - this.downSince, notForwarded: this.lostInOutage },
-      `${this.broker} broker reachable again after ${Date.now() - this.downSince} ms; ${this.lostInOutage} room messages were not forwarded to other nodes during the outage`,
+      { broker: this.broker, ...details, outageMs, notForwarded: this.lostInOutage },
+      first
+        ? `${this.broker} broker reachable after ${outageMs} ms: this node joined the cluster; ${this.lostInOutage} room messages were not forwarded to other nodes during the outage`
+        : `${this.broker} broker reachable again after ${outageMs} ms; ${this.lostInOutage} room messages were not forwarded to other nodes during the outage`,
     );
   }
 

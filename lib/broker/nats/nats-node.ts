@@ -87,7 +87,11 @@ export class NatsNode implements RoomChannels {
           'Start NATS or fix the servers (PROAPI_NATS_URL), or pass { optional: true } to serve this node alone until NATS is reachable.',
       );
     }
-    connecting.then((nc) => this.joined(nc), () => undefined);
+    this.link.unreachableAtBoot();
+    connecting.then(
+      (nc) => this.joined(nc).catch((error: unknown) => this.host.logger.error({ broker: 'nats', err: error }, 'nats broker could not join the cluster')),
+      () => undefined,
+    );
     this.host.logger.error(
       { broker: 'nats', servers: this.servers, cause },
       `NATS UNREACHABLE at ${this.servers.join(', ')}: this node serves its own members ONLY (optional: true). Rooms do not reach other nodes until NATS is up; it joins the cluster by itself then`,
@@ -174,7 +178,7 @@ export class NatsNode implements RoomChannels {
   private async joined(nc: NatsConnection): Promise<void> {
     if (this.stopped) return void nc.close();
     this.nc = nc;
-    void this.followStatus(nc);
+    this.followStatus(nc).catch((error: unknown) => this.link.down(error));
     nc.subscribe(presenceSubject(this.options.prefix), { callback: this.onPresence });
     for (const room of this.interest.open) {
       this.subscriptions.set(room, nc.subscribe(roomSubject(this.options.prefix, room), { callback: this.onEnvelope }));

@@ -102,6 +102,7 @@ export class RedisNode implements RoomChannels {
       );
     }
     connecting.catch(() => undefined); // node-redis keeps trying; 'ready' joins the cluster
+    this.link.unreachableAtBoot();
     logger.error(
       { broker: 'redis', url: redact(this.url), cause },
       `REDIS UNREACHABLE at ${redact(this.url)}: this node serves its own members ONLY (optional: true). Rooms do not reach other nodes until Redis is up; it joins the cluster by itself then`,
