@@ -27,6 +27,9 @@ app.get('/broker/stats', async () => ({
 
 // SIGTERM: leave the cluster cleanly (the broker removes this node's presence); SIGKILL is the crash case.
 process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
+// The spec holds this pipe: if the spec's process goes away without stopping us, so do we.
+process.stdin.on('end', () => void app.close().finally(() => process.exit(0)));
+process.stdin.resume();
 
 app.listen(0, '127.0.0.1').then(
   (port) => console.log(`listening ${port}`),

@@ -28,7 +28,8 @@ export class NodeProcess {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'cluster-node.ts')], {
       cwd: projectRoot,
       env: { ...process.env, BROKER: broker, BROKER_URL: url, BROKER_PREFIX: prefix, TS_NODE_TRANSPILE_ONLY: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stdin stays open while this process lives: the node exits when it closes (see cluster-node.ts).
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     return new Promise((resolve, reject) => {
       let output = '';

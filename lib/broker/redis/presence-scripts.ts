@@ -17,6 +17,16 @@ import { createHash } from 'node:crypto';
 
 const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
+/*
+ * Every write renews the TTL of the registry and of the node's room set (ten node timeouts), so
+ * a cluster that is gone entirely (every node killed) leaves no registry behind.
+ */
+const KEEP = `
+local function keep(p, id, ttl)
+  redis.call('PEXPIRE', p .. ':nodes', ttl * 10)
+  redis.call('PEXPIRE', p .. ':node:' .. id, ttl * 10)
+end`;
+
 const PURGE = `
 local function purge(p, id)
   local set = p .. ':node:' .. id
@@ -38,7 +48,7 @@ export class PresenceScript {
  * (count 0 removes the room). Renews the node's deadline. Returns 1 if the node was not registered
  * (never, or purged: its other counts are missing and must be written again).
  */
-export const UPDATE = new PresenceScript(`${NOW}${PURGE}
+export const UPDATE = new PresenceScript(`${NOW}${PURGE}${KEEP}
 local p, id = ARGV[1], ARGV[2]
 if ARGV[4] == '1' then purge(p, id) end
 local added = redis.call('ZADD', p .. ':nodes', now + tonumber(ARGV[3]), id)
@@ -53,13 +63,15 @@ for i = 5, #ARGV, 2 do
     redis.call('SADD', set, room)
   end
 end
+keep(p, id, tonumber(ARGV[3]))
 if ARGV[4] == '1' then return 0 end
 return added`);
 
 /** ARGV: prefix, node id, ttl ms. Renews the node's deadline, purges nodes past theirs. Returns {added, purged}. */
-export const HEARTBEAT = new PresenceScript(`${NOW}${PURGE}
+export const HEARTBEAT = new PresenceScript(`${NOW}${PURGE}${KEEP}
 local p, id = ARGV[1], ARGV[2]
 local added = redis.call('ZADD', p .. ':nodes', now + tonumber(ARGV[3]), id)
+keep(p, id, tonumber(ARGV[3]))
 local dead = redis.call('ZRANGEBYSCORE', p .. ':nodes', '-inf', '(' .. now)
 for _, node in ipairs(dead) do purge(p, node) end
 return {added, #dead}`);
