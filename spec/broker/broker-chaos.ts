@@ -42,13 +42,13 @@ export function brokerChaos(kind: 'redis' | 'nats'): void {
       server = await BrokerServer.start(kind);
       nodes = await startNodes(2, kind, server.url, `chaos-${process.pid}`);
       clients = await Promise.all(nodes.map((n) => createTestClient(n.url, { timeout: 10_000 })));
-    });
+    }, 120_000); // node processes boot for seconds, more while the whole suite shares two cores
 
     afterAll(async () => {
       await Promise.all((clients ?? []).map((c) => c.close()));
       await Promise.all((nodes ?? []).map((n) => n.kill('SIGTERM')));
       await server?.kill();
-    });
+    }, 60_000);
 
     it('keeps local delivery through a stop mid-traffic, resumes cross-node delivery within 5 s of the restart, and counts what was not forwarded', async () => {
       const [sender, local, remote] = [

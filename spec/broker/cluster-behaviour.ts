@@ -30,15 +30,16 @@ export function clusterBehaviour(name: string, startCluster: () => Promise<NodeP
     let clients: TestClient[];
     const connect = async (node: number): Promise<Member> => new Member(await clients[node].connect('/member'), node);
 
+    // Node processes boot for seconds, more while the whole suite shares two cores.
     beforeAll(async () => {
       nodes = await startCluster();
       clients = await Promise.all(nodes.map((n) => createTestClient(n.url, { timeout: 10_000 })));
-    });
+    }, 120_000);
 
     afterAll(async () => {
       await Promise.all((clients ?? []).map((c) => c.close()));
       await nodes?.[2]?.kill('SIGTERM'); // nodes 0 and 1 stay up for whoever shares the cluster (a no-op after the SIGKILL case)
-    });
+    }, 60_000);
 
     it('sends a node no envelope of a room it has no members in', async () => {
       const busy = await Promise.all([connect(0), connect(0), connect(0)]);

@@ -5,8 +5,7 @@
  * an unhandled rejection or uncaught exception prints a line starting with FATAL.
  */
 import pino from 'pino';
-import { NatsBroker } from '../../nats';
-import { RedisBroker } from '../../redis';
+import type { Broker } from '../../index';
 import { createApp } from './conformance-app';
 
 process.on('unhandledRejection', (reason) => console.log(`FATAL unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
@@ -18,7 +17,13 @@ process.on('uncaughtException', (error) => {
 const kind = process.env.BROKER;
 const url = process.env.BROKER_URL;
 const prefix = process.env.BROKER_PREFIX;
-const broker = kind === 'nats' ? new NatsBroker({ servers: url, prefix }) : new RedisBroker({ url, prefix });
+// Only the client this node uses is loaded (and transpiled): nodes boot faster.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const broker: Broker & { stats(): unknown } =
+  kind === 'nats'
+    ? new (require('../../nats') as typeof import('../../nats')).NatsBroker({ servers: url, prefix })
+    : new (require('../../redis') as typeof import('../../redis')).RedisBroker({ url, prefix });
+/* eslint-enable @typescript-eslint/no-require-imports */
 const app = createApp({ broker, logger: pino({ level: 'warn' }, pino.destination(1)) });
 app.get('/broker/stats', async () => ({
   headers: { 'Content-Type': 'application/json' },
