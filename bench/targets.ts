@@ -91,6 +91,22 @@ export const TARGETS: readonly TargetSpec[] = [
     kind: 'max-ratio',
     limit: 1.5,
   },
+  ...['proapi-redis', 'proapi-nats'].map((server) => ({
+    name: 'Fan-out over 2 nodes ≤ 1.5× the same room on one node, per delivery (CPU of both nodes)',
+    scenario: 'scaleout' as const,
+    server,
+    against: 'proapi-function',
+    kind: 'max-ratio' as const,
+    limit: 1.5,
+  })),
+  ...['proapi-redis', 'proapi-nats'].map((server) => ({
+    name: 'Fan-out over 2 nodes ≥ 5× cheaper than Socket.IO + redis-adapter on 2 nodes, per delivery',
+    scenario: 'scaleout' as const,
+    server,
+    against: 'socket.io-redis',
+    kind: 'min-advantage' as const,
+    limit: 5,
+  })),
 ];
 
 export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[] {

@@ -8,10 +8,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import type { ProAPI } from '../index';
+import type { Broker, ProAPI, ProAPIOptions } from '../index';
 
 interface Sample {
-  createApp(): ProAPI;
+  createApp(options?: ProAPIOptions): ProAPI;
   /** Where the sample serves a page, if it does. */
   pagePath?: string;
 }
@@ -24,6 +24,13 @@ const available = readdirSync(__dirname)
   .map((file) => file.replace(/\.ts$/, ''))
   .filter((name) => !HELPERS.has(name));
 
+/** With PROAPI_REDIS_URL or PROAPI_NATS_URL set, rooms span every node started with the same one. */
+async function brokerFromEnv(): Promise<Broker | undefined> {
+  if (process.env.PROAPI_REDIS_URL) return new (await import('../redis')).RedisBroker({ url: process.env.PROAPI_REDIS_URL });
+  if (process.env.PROAPI_NATS_URL) return new (await import('../nats')).NatsBroker({ servers: process.env.PROAPI_NATS_URL });
+  return undefined;
+}
+
 async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name || !available.includes(name)) {
@@ -32,7 +39,8 @@ async function main(): Promise<void> {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the sample is chosen at run time
   const sample = require(path.join(__dirname, name)) as Sample;
-  const app = sample.createApp();
+  const broker = await brokerFromEnv();
+  const app = sample.createApp(broker ? { broker } : {});
   const bound = process.env.HOST || '0.0.0.0';
   const workers = process.env.WORKERS ? Number(process.env.WORKERS) : undefined;
   // Prints the ready line, "listening on ws://<host>:<port>", which scripts wait for.
