@@ -75,6 +75,38 @@ export const TARGETS: readonly TargetSpec[] = [
   { name: 'Echo ≥ 2.5× cheaper than Socket.IO', scenario: 'echo', server: 'proapi-function', against: 'socket.io', kind: 'min-advantage', limit: 2.5 },
   { name: 'Fan-out ≥ 5× cheaper than ws, per delivery', scenario: 'fanout', server: 'proapi-function', against: 'ws', kind: 'min-advantage', limit: 5 },
   { name: 'Fan-out ≥ 5× cheaper than Socket.IO, per delivery', scenario: 'fanout', server: 'proapi-function', against: 'socket.io', kind: 'min-advantage', limit: 5 },
+  {
+    name: 'Fast mode echo, 2 workers ≤ 1.10× single-process ProAPI, per message',
+    scenario: 'echo',
+    server: 'proapi-fast-2',
+    against: 'proapi-function',
+    kind: 'max-ratio',
+    limit: 1.1,
+  },
+  {
+    name: 'Fast mode fan-out, room over 2 workers ≤ 1.5× the room in 1 worker, per delivery',
+    scenario: 'fanout',
+    server: 'proapi-fast-2',
+    against: 'proapi-fast-1',
+    kind: 'max-ratio',
+    limit: 1.5,
+  },
+  ...['proapi-redis', 'proapi-nats'].map((server) => ({
+    name: 'Fan-out over 2 nodes ≤ 1.5× the same room on one node, per delivery (CPU of both nodes)',
+    scenario: 'scaleout' as const,
+    server,
+    against: 'proapi-function',
+    kind: 'max-ratio' as const,
+    limit: 1.5,
+  })),
+  ...['proapi-redis', 'proapi-nats'].map((server) => ({
+    name: 'Fan-out over 2 nodes ≥ 5× cheaper than Socket.IO + redis-adapter on 2 nodes, per delivery',
+    scenario: 'scaleout' as const,
+    server,
+    against: 'socket.io-redis',
+    kind: 'min-advantage' as const,
+    limit: 5,
+  })),
 ];
 
 export function checkTargets(scenarios: readonly ScenarioResult[]): TargetCheck[] {

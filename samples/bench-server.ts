@@ -5,6 +5,7 @@ import { ProAPI, type ProAPIOptions } from '../index';
  *   /echo        echoes each message with its frame kind (text or binary)
  *   /json        parses each text message as JSON and sends it back re-serialised
  *   /room/:name  joins room `name`, and sends each message to everyone in it (sender included)
+ *   GET /stats   `app.stats()` as JSON; in fast mode summed over the workers, with a `workers` list
  */
 export function createApp(options: ProAPIOptions = {}): ProAPI {
   const app = new ProAPI(options);
@@ -33,5 +34,6 @@ export function createApp(options: ProAPIOptions = {}): ProAPI {
       await ws.leaveRoom(name);
     }
   });
+  app.get('/stats', async () => ({ headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(await app.stats()) }));
   return app;
 }

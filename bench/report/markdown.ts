@@ -1,6 +1,7 @@
 import type { Plan } from '../config';
 import type { ScenarioResult, ServerResult, Summary } from '../harness/results';
 import type { TargetCheck } from '../targets';
+import { fastModeSection } from './fast-mode';
 import type { MachineInfo } from './machine';
 import { metricsSection } from './metrics-section';
 
@@ -168,6 +169,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...report.scenarios.flatMap((s, i) => scenarioSection(s, i + 1, everyServer)),
     ...overheadSection(report),
     ...metricsSection(report.scenarios),
+    ...fastModeSection(report.scenarios),
   ];
   if (report.findings) lines.push(report.findings.trim(), '');
   if (report.notes.length) lines.push('## Notes', '', ...report.notes.map((n) => `- ${n}`), '');

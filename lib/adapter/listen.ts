@@ -4,11 +4,16 @@ import type { Logger } from '../logger';
 import { connectionsForFileLimit, openFileLimit } from '../runtime/file-descriptors';
 
 /** Binds `app` to `host:port` (0: any free port); resolves with the listen socket and the bound port. */
-export async function listenOn(app: uWS.TemplatedApp, host: string, port: number): Promise<{ socket: uWS.us_listen_socket; port: number }> {
+export async function listenOn(
+  app: uWS.TemplatedApp,
+  host: string,
+  port: number,
+  checkPortFree = true,
+): Promise<{ socket: uWS.us_listen_socket; port: number }> {
   // Builds of uWS that bind with SO_REUSEPORT let a second process on a taken port silently get
   // half the connections (the registry build of 20.30 refuses it, as does uWS's exclusive mode),
   // so ask Node first: its bind fails while anyone listens on the port.
-  if (port !== 0) await assertPortFree(port, host);
+  if (port !== 0 && checkPortFree) await assertPortFree(port, host);
   return new Promise((resolve, reject) => {
     app.listen(host, port, (socket) => {
       if (!socket) {
@@ -21,7 +26,8 @@ export async function listenOn(app: uWS.TemplatedApp, host: string, port: number
   });
 }
 
-function assertPortFree(port: number, host: string): Promise<void> {
+/** Rejects while any process (this one included) listens on the port. */
+export function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) => {

@@ -10,6 +10,7 @@ import type { OriginPolicy } from '../routing/allowed-origins';
 import type { CompiledPath } from '../routing/path-pattern';
 import { BackpressureGuard } from './backpressure-guard';
 import { copyRequest, decodeText } from './copy-request';
+import { closeOversized, closeTooSlow, logProtocolDrop } from './socket-closes';
 import { FlushWatch } from './flush-watch';
 import { answerToPlainGet, checkHandshake, checkOrigin, writeRefusal, type Refusal } from './handshake-checks';
 import { serveHttp } from './http-handler';
@@ -69,7 +70,11 @@ export class UwsAdapter implements Transport, UpgradeHost {
     readonly options: AdapterOptions,
     readonly events: TransportEvents,
   ) {
-    this.guard = options.closeOnBackpressureLimit ? new BackpressureGuard(options.maxBackpressure, this.open, this.tooSlow) : null;
+    const tooSlow = (ws: Socket, buffered: number): void => {
+      events.slowReceiver(ws.route);
+      closeTooSlow(ws, buffered, options.maxBackpressure, options.logger);
+    };
+    this.guard = options.closeOnBackpressureLimit ? new BackpressureGuard(options.maxBackpressure, this.open, tooSlow) : null;
     this.topics.guard = this.guard;
   }
 
@@ -105,7 +110,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
           // Shutting down: the connection finishes what it has and is closed (see ShutdownDrain).
           if (this.drain !== null) return;
           const size = message.byteLength;
-          if (size > maxPayloadLength) return this.rejectOversized(ws as Socket, size);
+          if (size > maxPayloadLength) return closeOversized(ws as Socket, size, maxPayloadLength, options.logger);
           // uWS reuses `message`'s memory after this callback returns: decode or copy it now.
           (ws as Socket).peer.onMessage(isBinary ? Buffer.from(new Uint8Array(message)) : decodeText(message), size);
         },
@@ -130,9 +135,10 @@ export class UwsAdapter implements Transport, UpgradeHost {
     });
   }
 
-  async listen(port: number, host: string): Promise<number> {
+  /** `checkPortFree: false` is for fast mode's workers, which share the port the main thread checked. */
+  async listen(port: number, host: string, checkPortFree = true): Promise<number> {
     warnIfOverFileLimit(this.options.maxConnections, this.options.logger);
-    const listening = await listenOn(this.app, host, port);
+    const listening = await listenOn(this.app, host, port, checkPortFree);
     this.listenSocket = listening.socket;
     this.serverHost = host;
     this.serverPort = listening.port;
@@ -148,11 +154,7 @@ export class UwsAdapter implements Transport, UpgradeHost {
     for (const upgrade of [...this.pending]) upgrade.refuse(503, 'server shutting down');
   }
 
-  /**
-   * Closes each open socket with 1001 once its handler has taken the messages that had arrived and
-   * its send buffer drained, the rest at `deadline` (performance.now()); messages arriving
-   * meanwhile are dropped.
-   */
+  /** Closes each socket with 1001 once it has finished (see ShutdownDrain), the rest at `deadline` (performance.now()). */
   drainConnections(deadline: number): Promise<void> {
     this.drain = new ShutdownDrain(
       this.open,
@@ -169,19 +171,31 @@ export class UwsAdapter implements Transport, UpgradeHost {
 
   /** Stops listening and closes what is left, idle HTTP keep-alive sockets included, which would keep the process alive. */
   async shutdown(): Promise<void> {
-    this.closing = true;
-    this.guard?.stop();
-    this.flushWatch.stop();
-    if (this.listenSocket) {
-      uWS.us_listen_socket_close(this.listenSocket);
-      this.listenSocket = null;
-    }
-    for (const upgrade of [...this.pending]) upgrade.refuse(503, 'server shutting down');
+    this.stopWatching();
+    if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
+    this.listenSocket = null;
+    this.beginShutdown();
     for (const ws of [...this.open]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
     // One more turn of the event loop lets uWS flush close frames sent in this very tick (a handler
     // that just finished); without it the peer would see 1006 instead of 1001.
     await new Promise<void>((resolve) => setImmediate(resolve));
     (this.app as unknown as { close(): void }).close();
+  }
+
+  /**
+   * Closes the listen socket and every connection at once, without close frames (clients see
+   * 1006). For a crashing worker thread: a thread that ends with uWS sockets open aborts the process.
+   */
+  abort(): void {
+    this.closing = true;
+    this.stopWatching();
+    this.listenSocket = null;
+    (this.app as unknown as { close(): void }).close();
+  }
+
+  private stopWatching(): void {
+    this.guard?.stop();
+    this.flushWatch.stop();
   }
 
   // ---- Transport -------------------------------------------------------------------------
@@ -273,28 +287,10 @@ export class UwsAdapter implements Transport, UpgradeHost {
     this.guard?.closed(ws);
     this.flushWatch.closed(ws);
     const reason = decodeText(message);
-    // uWS drops a socket that breaks the protocol (bad UTF-8, bad opcode, a message far over
-    // maxPayloadLength) with 1006 and a reason.
-    if (code === CloseCode.ABNORMAL && reason) {
-      this.options.logger.warn({ route: ws.route, reason }, 'connection dropped for a protocol error');
-    }
+    logProtocolDrop(ws, code, reason, this.options.logger);
     ws.peer.onClose(code, reason);
     this.drain?.closed();
   }
-
-  /** The guard found a receiver too far behind: it gets what it was sent so far, then 1013. */
-  private readonly tooSlow = (ws: Socket, buffered: number): void => {
-    const limit = this.options.maxBackpressure;
-    this.options.logger.warn(
-      { route: ws.route, buffered, maxBackpressure: limit },
-      'receiver too slow: more than maxBackpressure waits to be sent to it; closing with 1013 after what it was sent',
-    );
-    this.events.slowReceiver(ws.route);
-    ws.end(CloseCode.TRY_AGAIN_LATER, 'too slow: fell more than maxBackpressure behind');
-  };
-
-  private rejectOversized(ws: Socket, size: number): void {
-    this.options.logger.warn({ size, limit: this.options.maxPayloadLength }, 'inbound message over maxPayloadLength; closing with 1009');
-    ws.end(CloseCode.MESSAGE_TOO_BIG, 'message too big');
-  }
 }
+
+export { assertPortFree } from './listen';

@@ -65,9 +65,9 @@ export class AppRuntime {
     );
   }
 
-  async listen(port: number, host: string): Promise<number> {
+  async listen(port: number, host: string, checkPortFree = true): Promise<number> {
     await this.parts.broker.start(this.rooms);
-    return this.adapter.listen(port, host);
+    return this.adapter.listen(port, host, checkPortFree);
   }
 
   /** True from the moment `close()` is called: upgrades get 503, and a health check should say so. */

@@ -72,7 +72,7 @@ export function missingExcerptLines(block: TsBlock & { kind: 'excerpt' }, root: 
 /**
  * Type-checks `complete` and `project` blocks in one program: each complete block is a module of
  * its own; each project block is its file in a project whose other files are `projectFiles`.
- * `proapi`, `proapi/middleware`, `proapi/testing` and `proapi/client` resolve to this checkout's sources. Returns
+ * `proapi` and its subpaths (`proapi/middleware`, `/testing`, `/client`, `/redis`, `/nats`) resolve to this checkout's sources. Returns
  * the errors, each as `line N: message` of the Markdown file.
  */
 export function typeCheckBlocks(
@@ -111,7 +111,14 @@ export function typeCheckBlocks(
     skipLibCheck: true,
     noEmit: true,
     baseUrl: root,
-    paths: { proapi: ['index.ts'], 'proapi/middleware': ['middleware.ts'], 'proapi/testing': ['testing.ts'], 'proapi/client': ['client.ts'] },
+    paths: {
+      proapi: ['index.ts'],
+      'proapi/middleware': ['middleware.ts'],
+      'proapi/testing': ['testing.ts'],
+      'proapi/client': ['client.ts'],
+      'proapi/redis': ['redis.ts'],
+      'proapi/nats': ['nats.ts'],
+    },
   };
   const host = ts.createCompilerHost(options);
   const { fileExists, readFile, getSourceFile, directoryExists } = host;

@@ -154,6 +154,63 @@ describe('a project made by `proapi new`', () => {
     }
   }, 2 * MINUTE);
 
+  it('serves in fast mode (two worker threads) from TypeScript and from compiled JS', async () => {
+    // What a user writes to use every core: the generated app, run with { fast: true }.
+    const entry = path.join(project, 'fast.ts');
+    writeFileSync(entry, "import { createApp } from './app';\n\ncreateApp().run({ fast: true, workers: 2 }).catch((error: unknown) => {\n  console.error(error);\n  process.exit(1);\n});\n");
+    try {
+      await mustSucceed(path.join(project, 'node_modules/.bin/tsc'), [], project);
+      for (const [command, args] of [
+        [path.join(project, 'node_modules/.bin/ts-node'), ['--transpile-only', 'fast.ts']],
+        [process.execPath, ['dist/fast.js']],
+      ] as const) {
+        await servesInFastMode(command, args);
+      }
+    } finally {
+      rmSync(entry);
+      rmSync(path.join(project, 'dist'), { recursive: true, force: true });
+    }
+  }, 4 * MINUTE);
+
+  async function servesInFastMode(command: string, args: readonly string[]): Promise<void> {
+    const port = await freePort();
+    const child = spawn(command, args, { cwd: project, env: { ...childEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    const listening = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`listening on ws://127.0.0.1:${port}`)) resolve();
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${output}`)));
+    });
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+    try {
+      await withTimeout(listening, 2 * MINUTE, `"listening on" from ${args.join(' ')}`);
+      const client = await createTestClient(`ws://127.0.0.1:${port}`, { timeout: 10_000 });
+      const first = await client.connect('/chat/lobby?username=u1');
+      const sockets = [first];
+      for (let i = 2; i <= 10; i++) {
+        sockets.push(await client.connect(`/chat/lobby?username=u${i}`));
+        // Counted over both workers: the connections are spread over them by the kernel.
+        expect(await first.receiveJson()).toEqual({ type: 'system', message: `u${i} joined lobby`, members: i });
+      }
+      sockets[9].sendJson({ type: 'chat', text: 'hello from the last' });
+      for (const socket of sockets) {
+        let message: { type: string };
+        do message = await socket.receiveJson<{ type: string }>();
+        while (message.type === 'system');
+        expect(message).toEqual({ type: 'chat', username: 'u10', text: 'hello from the last' });
+      }
+      process.kill(-child.pid!, 'SIGTERM');
+      for (const socket of sockets) expect((await socket.expectClose()).code).toBe(1001);
+      expect(await withTimeout(exited, 10_000, `${args.join(' ')} to exit after SIGTERM`)).toBe('0');
+      expect(output).not.toMatch(/error/i);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    }
+  }
+
   it('as an installed copy, writes a registry dependency (^version) for the next project', async () => {
     const { version } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
     await mustSucceed(proapiBin(), ['new', path.join(work, 'second')], work);
