@@ -164,16 +164,16 @@ export class UwsAdapter implements Transport, UpgradeHost {
     return this.drain.run(deadline);
   }
 
-  /** Gives the clients of the sockets drainConnections() closed time to answer, until `deadline` at most. */
+  /** Stops listening (new clients would blur the descriptors it counts), then waits for the clients' close answers. */
   linger(deadline: number): Promise<void> {
+    this.stopListening();
     return this.drain?.linger(deadline) ?? Promise.resolve();
   }
 
   /** Stops listening and closes what is left, idle HTTP keep-alive sockets included, which would keep the process alive. */
   async shutdown(): Promise<void> {
     this.stopWatching();
-    if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
-    this.listenSocket = null;
+    this.stopListening();
     this.beginShutdown();
     for (const ws of [...this.open]) ws.end(CloseCode.GOING_AWAY, 'server shutting down');
     // One more turn of the event loop lets uWS flush close frames sent in this very tick (a handler
@@ -182,15 +182,17 @@ export class UwsAdapter implements Transport, UpgradeHost {
     (this.app as unknown as { close(): void }).close();
   }
 
-  /**
-   * Closes the listen socket and every connection at once, without close frames (clients see
-   * 1006). For a crashing worker thread: a thread that ends with uWS sockets open aborts the process.
-   */
+  /** Closes everything at once, without close frames (1006), for a crashing worker thread: one that ends with uWS sockets open aborts the process. */
   abort(): void {
     this.closing = true;
     this.stopWatching();
     this.listenSocket = null;
     (this.app as unknown as { close(): void }).close();
+  }
+
+  private stopListening(): void {
+    if (this.listenSocket) uWS.us_listen_socket_close(this.listenSocket);
+    this.listenSocket = null;
   }
 
   private stopWatching(): void {
