@@ -49,4 +49,9 @@ export type {
   TokenSource,
 } from './lib/middleware/middleware-description';
 export type { HttpHandler, HttpReply, HttpRequestInfo } from './lib/http-route';
+export { serveClientModule } from './lib/client-module/serve-client-module';
+export type { AsyncApiDocument, AsyncApiOptions, AsyncApiServer } from './lib/asyncapi/asyncapi-document';
+export type { ServedAsyncApiOptions } from './lib/asyncapi/serve-asyncapi';
+export type { MetricsOptions, MetricsSnapshot } from './lib/metrics/metrics-options';
+export type { HealthOption } from './lib/metrics/health-route';
 export * from './decorators';

@@ -26,6 +26,7 @@ export {
   type TokenSource,
 } from './lib/middleware/auth.middleware';
 export { RateLimitMiddleware, type RateLimitOptions, type RateLimitCallback } from './lib/middleware/rate-limit.middleware';
+export type { RateLimitStore } from './lib/middleware/rate-limit-store';
 export { LoggingMiddleware, type LoggingOptions } from './lib/middleware/logging.middleware';
 export { DEFAULT_REDACTED_FRAGMENTS, DEFAULT_SAFE_SUBPROTOCOLS } from './lib/middleware/redact';
 export { registerCredentialName } from './lib/middleware/credential-names';

@@ -1,7 +1,13 @@
 import type { ConnectionLimits } from './limits';
 import { checkRoomName } from './rooms/room-name';
 import { checkPayloadSize, toJsonText, type RoomPayload } from './rooms/room-payload';
-import type { RoomHub } from './rooms/room-hub';
+
+/** Where the app's room API goes: the listening app's rooms, or the workers of a fast-mode app. */
+export interface AppRooms {
+  publish(room: string, data: RoomPayload, isBinary: boolean, exclude: null): void;
+  size(room: string): Promise<number>;
+  rooms(): Promise<string[]>;
+}
 
 /**
  * The app's room API: push to rooms from outside any handler (timers, HTTP routes, jobs), and
@@ -12,7 +18,7 @@ import type { RoomHub } from './rooms/room-hub';
  */
 export abstract class AppRoomApi {
   /** @internal */
-  protected abstract get roomHub(): RoomHub | null;
+  protected abstract get roomHub(): AppRooms | null;
   /** @internal */
   protected abstract get roomLimits(): Pick<ConnectionLimits, 'maxRoomNameBytes' | 'maxPayloadLength'>;
 

@@ -1,4 +1,7 @@
 import { UwsAdapter } from './adapter/uws.adapter';
+import type { AsyncApiDocument, AsyncApiOptions } from './asyncapi/asyncapi-document';
+import { buildAsyncApi } from './asyncapi/build-asyncapi';
+import { serveAsyncApi } from './asyncapi/serve-asyncapi';
 import type { Broker } from './broker/broker';
 import { LocalBroker } from './broker/local.broker';
 import type { ErrorHook } from './connection/error-hook';
@@ -8,16 +11,22 @@ import type { HttpHandler, HttpRoute } from './http-route';
 import type { Instrumentation } from './instrumentation/instrumentation';
 import { StatsCounters, type AppStats } from './instrumentation/stats';
 import type { Logger } from './logger';
+import { healthRoute } from './metrics/health-route';
+import type { MetricsSnapshot } from './metrics/metrics-options';
+import type { PrometheusMetrics } from './metrics/prometheus-metrics';
+import { requireMetrics, setUpMetrics } from './metrics/set-up-metrics';
 import { warnIfTransformerStorageMissing } from './messages/dto-validator';
 import { composeRoute } from './middleware/compose-middleware';
 import { constructMiddleware } from './middleware/construct-middleware';
 import { assertMiddleware } from './middleware/resolve-middleware';
+import { Cluster, workerCount } from './cluster/cluster';
+import { fastWorker, type FastWorker, type WorkerApp } from './cluster/fast-worker';
+import { withWorkerPeers } from './cluster/worker-metrics';
 import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
 import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
 import { functionRoute } from './routing/function-route';
 import type { AppDescriptor } from './routing/route-descriptor';
-import { AppRoomApi } from './app-room-api';
-import type { RoomHub } from './rooms/room-hub';
+import { AppRoomApi, type AppRooms } from './app-room-api';
 import { scanGateway } from './routing/gateway-scanner';
 import { compilePath } from './routing/path-pattern';
 import type { Route } from './routing/route';
@@ -30,8 +39,14 @@ export interface RunOptions {
   port?: number;
   /** Default: `HOST` from the environment, else `0.0.0.0`. */
   host?: string;
-  /** Use every core (multi-process). Not available yet: logs so and runs on one core. */
+  /**
+   * Fast mode: one worker thread per core, all serving the port, rooms shared between them. Each
+   * worker re-runs the program's entry file, which builds the app and calls `run()` there too
+   * (see the README's Fast mode section).
+   */
   fast?: boolean;
+  /** Worker threads in fast mode. Default: `os.availableParallelism()` on Linux, 1 elsewhere. */
+  workers?: number;
 }
 
 /** Options of a function-style route. */
@@ -56,11 +71,17 @@ export class ProAPI extends AppRoomApi {
   private readonly instances = new Map<GatewayClass, object>();
   private readonly middlewareInstances = new Map<MiddlewareClass, WebSocketMiddleware>();
   private globalMiddlewares: readonly Middleware[] = [];
-  private readonly broker: Broker;
+  private broker: Broker;
   private readonly onError: ErrorHook | undefined;
   private readonly instrumentations: Instrumentation[] = [];
   private readonly counters = new StatsCounters();
+  private readonly prometheus: PrometheusMetrics | null;
+  private readonly health: HttpRoute | null;
   private runtime: AppRuntime | null = null;
+  /** Fast mode, main thread: the workers. */
+  private cluster: Cluster | null = null;
+  /** Fast mode, in a worker thread: this worker. */
+  private fast: FastWorker | null = null;
   private table: readonly Route[] | null = null;
   private removeSignalHandlers: (() => void) | undefined;
   private closed = false;
@@ -75,6 +96,9 @@ export class ProAPI extends AppRoomApi {
     if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     if (options.instrumentation) this.instrumentations.push(...[options.instrumentation].flat());
     for (const gateway of options.gateways ?? []) this.register(gateway);
+    this.prometheus = setUpMetrics(withWorkerPeers(options.metrics, () => this.fast), this);
+    if (options.asyncapi) serveAsyncApi(this, options.asyncapi);
+    this.health = healthRoute(options.health, () => this.closed);
   }
 
   get logger(): Logger {
@@ -176,8 +200,8 @@ export class ProAPI extends AppRoomApi {
   }
 
   /** @internal */
-  protected get roomHub(): RoomHub | null {
-    return this.runtime?.rooms ?? null;
+  protected get roomHub(): AppRooms | null {
+    return this.runtime?.rooms ?? this.cluster?.rooms ?? null;
   }
 
   /** @internal */
@@ -187,10 +211,15 @@ export class ProAPI extends AppRoomApi {
 
   /** Boots the app: scans gateways, seals the route table, starts the broker, listens. Resolves with the bound port. */
   async listen(port = 0, host = '0.0.0.0'): Promise<number> {
+    return this.listenOn(port, host, true);
+  }
+
+  private async listenOn(port: number, host: string, checkPortFree: boolean): Promise<number> {
     if (this.closed) throw new Error('listen() after close(): an app listens once; build a new app (e.g. createApp()) to serve again');
     if (this.runtime) throw new Error('listen() was already called on this app');
     const table = this.buildRoutes();
     this.table = table;
+    if (this.health && !this.httpRoutes.some((r) => r.path === this.health?.path)) this.httpRoutes.push(this.health);
     const { logger } = this.options;
     const runtime = new AppRuntime({
       options: this.options,
@@ -210,7 +239,7 @@ export class ProAPI extends AppRoomApi {
     }
     for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
     try {
-      return await runtime.listen(port, host);
+      return await runtime.listen(port, host, checkPortFree);
     } catch (error) {
       this.runtime = null; // so listen() can be tried again, e.g. on another port
       throw error;
@@ -222,7 +251,7 @@ export class ProAPI extends AppRoomApi {
    * `close()`, for logs; check {@link listening} to know whether the app still serves.
    */
   get port(): number {
-    return this.runtime?.adapter.serverPort ?? 0;
+    return this.runtime?.adapter.serverPort ?? this.cluster?.servingPort ?? 0;
   }
 
   /**
@@ -236,10 +265,11 @@ export class ProAPI extends AppRoomApi {
 
   /** Stops listening, closes every connection with 1001, waits for handlers to finish, stops the broker. */
   async close(): Promise<void> {
-    if (this.runtime) this.closed = true;
+    if (this.runtime || this.cluster) this.closed = true;
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;
     await this.runtime?.close();
+    await this.cluster?.stop();
   }
 
   /**
@@ -249,7 +279,35 @@ export class ProAPI extends AppRoomApi {
    * app.get('/stats', async () => ({ headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(await app.stats()) }));
    */
   async stats(): Promise<AppStats> {
+    if (this.fast && this.runtime) return this.fast.stats();
+    if (this.cluster) return (await this.cluster.rooms.stats()) ?? this.counters.snapshot(0);
     return this.runtime ? this.runtime.stats() : this.counters.snapshot(0);
+  }
+
+  /**
+   * The Prometheus exposition text (prom-client) of the app's metrics: connections, messages and
+   * bytes, handler durations, errors, refused upgrades, rooms, broadcasts. Needs the `metrics` option.
+   * @example
+   * const app = new ProAPI({ metrics: true });
+   * app.get('/internal/metrics', () => app.metrics());
+   */
+  async metrics(): Promise<string> {
+    return requireMetrics(this.prometheus, 'metrics()').text();
+  }
+
+  /** This process's metrics as prom-client JSON, for another worker to sum in its scrape (`metrics.peers`). */
+  async metricsSnapshot(): Promise<MetricsSnapshot> {
+    return requireMetrics(this.prometheus, 'metricsSnapshot()').snapshot();
+  }
+
+  /**
+   * The app's AsyncAPI 3.0 document: a channel per route, its message types with DTO schemas,
+   * replies, pushes and the error frame, and AuthMiddleware's security schemes. Built without a server.
+   * @example
+   * writeFileSync('asyncapi.json', JSON.stringify(app.asyncapi({ title: 'Chat', version: '2.1.0' }), null, 2));
+   */
+  asyncapi(options: AsyncApiOptions = {}): AsyncApiDocument {
+    return buildAsyncApi(this.describe(), options);
   }
 
   /**
@@ -258,16 +316,46 @@ export class ProAPI extends AppRoomApi {
    * app.run({ port: 8000 });
    */
   async run(options: RunOptions = {}): Promise<number> {
-    if (options.fast) {
-      this.options.logger.warn('fast mode (one worker per core) is not available yet; running on one core');
+    const worker = fastWorker();
+    if (worker) {
+      // Fast mode re-ran the program in this worker thread: the main thread chose port and host.
+      this.fast = worker;
+      return worker.serve(this.asWorkerApp());
     }
-    const port = await this.listen(options.port ?? Number(process.env.PORT ?? 8000), options.host ?? process.env.HOST ?? '0.0.0.0');
-    const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
-    console.log(`listening on ws://${host}:${port}`);
-    const shutdown = (): void => void this.close();
-    process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
-    this.removeSignalHandlers = () => process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
-    return port;
+    const port = options.port ?? Number(process.env.PORT ?? 8000);
+    const host = options.host ?? process.env.HOST ?? '0.0.0.0';
+    const bound = options.fast ? await this.startCluster(port, host, options.workers) : await this.listen(port, host);
+    const shown = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
+    console.log(`listening on ws://${shown}:${bound}`);
+    if (!options.fast) {
+      const shutdown = (): void => void this.close();
+      process.once('SIGINT', shutdown).once('SIGTERM', shutdown);
+      this.removeSignalHandlers = () => process.off('SIGINT', shutdown).off('SIGTERM', shutdown);
+    }
+    return bound;
+  }
+
+  private async startCluster(port: number, host: string, workers: number | undefined): Promise<number> {
+    if (this.closed || this.runtime || this.cluster) throw new Error('run() was already called on this app');
+    const { logger, shutdownTimeoutMs } = this.options;
+    const cluster = (this.cluster = new Cluster({ port, host, workers: workerCount(workers, logger), logger, shutdownTimeoutMs }));
+    await cluster.start();
+    return cluster.servingPort;
+  }
+
+  private asWorkerApp(): WorkerApp {
+    return {
+      logger: this.options.logger,
+      swapBroker: (choose) => (this.broker = choose(this.broker)),
+      listen: (port, host) => this.listenOn(port, host, false),
+      close: () => this.close(),
+      abort: () => this.runtime?.adapter.abort(),
+      localStats: () => this.counters.snapshot(this.runtime?.rooms.localRooms().length ?? 0),
+      deliver: (room, data, isBinary) => this.runtime?.rooms.deliver(room, data, isBinary),
+      roomSize: (room) => this.getRoomSize(room),
+      rooms: () => this.getRooms(),
+      metricsSnapshot: () => this.prometheus?.snapshot() ?? null,
+    };
   }
 
   private buildRoutes(): readonly Route[] {

@@ -1,8 +1,11 @@
 import type { Broker } from './broker/broker';
+import type { ServedAsyncApiOptions } from './asyncapi/serve-asyncapi';
 import type { ErrorHook } from './connection/error-hook';
 import type { Instrumentation } from './instrumentation/instrumentation';
 import { DEFAULT_LIMITS, type ConnectionLimits } from './limits';
 import { createDefaultLogger, type Logger } from './logger';
+import type { HealthOption } from './metrics/health-route';
+import type { MetricsOptions } from './metrics/metrics-options';
 import type { Middleware } from './middleware/web-socket-middleware';
 
 export { DEFAULT_LIMITS, type ConnectionLimits };
@@ -35,6 +38,18 @@ export interface ProAPIOptions extends Partial<ConnectionLimits> {
   onError?: ErrorHook;
   /** Hooks for metrics and tracing (see {@link Instrumentation}); more can be added with `app.instrument()`. */
   instrumentation?: Instrumentation | readonly Instrumentation[];
+  /**
+   * Prometheus metrics through prom-client, read with `app.metrics()`; `{ path: '/metrics' }` also
+   * serves them. Off by default, and then nothing is counted.
+   */
+  metrics?: boolean | MetricsOptions;
+  /** Serves the app's AsyncAPI document (`app.asyncapi()`) as JSON, e.g. `{ path: '/asyncapi.json', title: 'Chat' }`. */
+  asyncapi?: ServedAsyncApiOptions;
+  /**
+   * `GET /healthz`: 200 while serving, 503 once `close()` has begun. On by default; `false` turns
+   * it off, `{ path: '/livez' }` moves it. A route of your own at that path takes its place.
+   */
+  health?: HealthOption;
 }
 
 /** A gateway class; its constructor may take any arguments (a container supplies them). */

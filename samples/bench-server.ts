@@ -1,13 +1,14 @@
-import { ProAPI } from '../index';
+import { ProAPI, type ProAPIOptions } from '../index';
 
 /**
  * The app the benchmark suite measures (bench/), runnable on its own so outside tools can load it too:
  *   /echo        echoes each message with its frame kind (text or binary)
  *   /json        parses each text message as JSON and sends it back re-serialised
  *   /room/:name  joins room `name`, and sends each message to everyone in it (sender included)
+ *   GET /stats   `app.stats()` as JSON; in fast mode summed over the workers, with a `workers` list
  */
-export function createApp(): ProAPI {
-  const app = new ProAPI();
+export function createApp(options: ProAPIOptions = {}): ProAPI {
+  const app = new ProAPI(options);
   app.websocket('/echo', async function echo(ws) {
     await ws.accept();
     for await (const message of ws) {
@@ -33,5 +34,6 @@ export function createApp(): ProAPI {
       await ws.leaveRoom(name);
     }
   });
+  app.get('/stats', async () => ({ headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(await app.stats()) }));
   return app;
 }

@@ -1,18 +1,19 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ProAPI, type ProAPIOptions, type WebSocketConnection } from '../index';
 import { AuthMiddleware, LoggingMiddleware } from '../middleware';
+import { addChatPage } from './chat';
+import { chatLines } from './chat-line';
 
 /**
  * The spec's "Advanced Example": global logging, token auth, rooms, join/leave announcements.
  * Run it with `PORT=8001 npm run sample -- secure-chat`.
  *
- * Open `http://127.0.0.1:8001/` — the chat page of samples/chat.ts — and fill in a token
+ * Open `http://127.0.0.1:8001/`, the chat page of samples/chat.ts, and fill in a token
  * (`secret` logs in as admin, `guest-secret` as guest). Or connect any client to
- * `ws://127.0.0.1:8001/chat/<room>` with a token — `?token=secret`, the header
- * `Authorization: Bearer secret`, or the subprotocols `['bearer', 'secret']` — then send JSON
- * objects, e.g. `{"type":"message","message":"hi"}`; everyone in the room receives them with
- * your username added. Joins and leaves arrive as `{"type":"system","message":"..."}`.
+ * `ws://127.0.0.1:8001/chat/<room>` with a token (`?token=secret`, the header
+ * `Authorization: Bearer secret`, or the subprotocols `['bearer', 'secret']`), then send
+ * `{"type":"message","content":"hi"}`: everyone in the room receives
+ * `{"type":"message","username":"admin","content":"hi"}` (the sender's copy with `"you": true`).
+ * Joins and leaves arrive as `{"type":"system","message":"..."}`.
  */
 
 type User = { username: string };
@@ -24,9 +25,7 @@ const USERS_BY_TOKEN = new Map<string, User>([
 ]);
 
 export function createApp(options: ProAPIOptions = {}): ProAPI {
-  const app = new ProAPI(options);
-  const page = readFileSync(path.join(__dirname, 'chat-page.html'), 'utf8');
-  app.get('/', () => ({ headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: page }));
+  const app = addChatPage(new ProAPI(options));
 
   // Add global logging middleware
   app.websocketMiddlewares = [new LoggingMiddleware()];
@@ -46,14 +45,12 @@ export function createApp(options: ProAPIOptions = {}): ProAPI {
 
       await ws.broadcastJson(room, { type: 'system', message: `${username} has joined the room` });
       try {
-        for (;;) {
-          const data = await ws.receiveJson();
-          if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-            await ws.sendJson({ type: 'error', message: 'send a JSON object, e.g. {"type":"message","content":"hi"}' });
-            continue;
-          }
-          // Broadcast the message to everyone in the room, sender included.
-          await ws.broadcastJsonToAll(room, { ...data, username });
+        // The relayed message is built here from the content alone: the server owns `type` and
+        // `username`, so nobody can pass for "system" or for another user.
+        for await (const line of chatLines(ws)) {
+          const relayed = { type: 'message', username, content: line.content };
+          await ws.broadcastJson(room, relayed);
+          await ws.sendJson({ ...relayed, you: true });
         }
       } finally {
         // Leave the room and tell the others.
@@ -65,3 +62,5 @@ export function createApp(options: ProAPIOptions = {}): ProAPI {
   );
   return app;
 }
+
+export { pagePath } from './chat';

@@ -13,12 +13,13 @@ describe('benchmark harness (smoke)', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs every scenario against raw uWS and ProAPI and writes the report', async () => {
-    const { code, output } = await runBench(['--smoke', '--servers', 'uws,proapi-function', '--out', out]);
+    const { code, output } = await runBench(['--smoke', '--servers', 'uws,proapi-function,proapi-redis', '--out', out]);
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
 
     const report = JSON.parse(readFileSync(path.join(out, 'benchmarks.json'), 'utf8')) as SmokeReport;
-    expect(report.scenarios.map((s) => s.id)).toEqual(['echo', 'json', 'fanout', 'idle', 'churn', 'cluster']);
-    for (const scenario of report.scenarios.filter((s) => !s.skipped)) {
+    expect(report.scenarios.map((s) => s.id)).toEqual(['echo', 'json', 'fanout', 'idle', 'churn', 'cluster', 'scaleout']);
+    // Scale-out compares ProAPI over 2 nodes with ProAPI on one: raw uWS has no part in it.
+    for (const scenario of report.scenarios.filter((s) => !s.skipped && s.id !== 'scaleout')) {
       const uws = scenario.servers.find((s) => s.server === 'uws');
       expect({ scenario: scenario.id, failure: uws?.failure }).toEqual({ scenario: scenario.id, failure: null });
       expect(uws?.value?.median).toBeGreaterThan(0);
@@ -26,6 +27,10 @@ describe('benchmark harness (smoke)', () => {
     const echo = report.scenarios.find((s) => s.id === 'echo')!.servers.find((s) => s.server === 'proapi-function');
     expect(echo?.failure).toBeNull();
     expect(report.scenarios.find((s) => s.id === 'cluster')?.skipped).toMatch(/not available/);
+    // Scale-out: the room split over 2 node processes through the shared Redis delivers everything.
+    const scaleout = report.scenarios.find((s) => s.id === 'scaleout')!.servers.find((s) => s.server === 'proapi-redis');
+    expect(scaleout?.failure).toBeNull();
+    expect(scaleout?.value?.median).toBeGreaterThan(0);
 
     const markdown = readFileSync(path.join(out, 'benchmarks.md'), 'utf8');
     expect(markdown).toContain('| raw uWS |');

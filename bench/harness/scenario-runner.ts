@@ -5,7 +5,9 @@ import type { Target } from '../load/wire';
 import { LoadClient } from './load-client';
 import { cpuTime, rssBytes } from './proc-stat';
 import { summarizeServer, withRatios, type RoundResult, type ScenarioResult } from './results';
+import { ServerGroup, type RunningServer } from './server-group';
 import { ServerProcess } from './server-process';
+import { scaleoutParameters } from './scaleout-bytes';
 
 export interface RunContext {
   readonly plan: Plan;
@@ -24,8 +26,9 @@ const RATE_UNITS: Record<string, string> = {
   idle: 'connections opened/s',
 };
 
-function targetOf(server: ServerProcess): Target {
-  return { id: server.spec.id, baseUrl: server.baseUrl, wire: server.spec.wire, idleRoute: server.spec.idleRoute };
+function targetOf(server: RunningServer): Target {
+  const [baseUrl, ...more] = server.baseUrls;
+  return { id: server.spec.id, baseUrl, wire: server.spec.wire, idleRoute: server.spec.idleRoute, ...(more.length ? { baseUrls: server.baseUrls } : {}) };
 }
 
 /**
@@ -61,6 +64,8 @@ function parametersOf(spec: ScenarioSpec, plan: Plan): Record<string, number | s
       return { connections: plan.echo.connections, inFlightPerConnection: plan.echo.window, ...timing };
     case 'fanout':
       return { members: plan.fanout.members, outstandingPerMember: plan.fanout.window, ...timing };
+    case 'scaleout':
+      return { members: plan.fanout.members, outstandingPerMember: plan.fanout.window, nodes: 2, ...timing, ...scaleoutParameters() };
     case 'churn':
       return { concurrentLanes: plan.churn.concurrency, ...timing };
     case 'idle':
@@ -77,12 +82,14 @@ async function runTraffic(
   rounds: Map<string, RoundResult[]>,
   setupFailures: Map<string, string>,
 ): Promise<void> {
-  const processes: ServerProcess[] = [];
-  const load = LoadClient.create(spec.id as 'echo' | 'json' | 'fanout' | 'churn', ctx.plan, ctx.workers);
+  const processes: RunningServer[] = [];
+  // Scale-out is fan-out traffic; the members are spread over the server's nodes.
+  const traffic = spec.id === 'scaleout' ? 'fanout' : (spec.id as 'echo' | 'json' | 'fanout' | 'churn');
+  const load = LoadClient.create(traffic, ctx.plan, ctx.workers);
   try {
     for (const server of servers) {
       try {
-        const proc = await ServerProcess.start(server, ctx.buildRoot, ctx.cpuProfileDir);
+        const proc = await ServerGroup.start(server, ctx.buildRoot, ctx.cpuProfileDir);
         processes.push(proc);
         await load.setup([targetOf(proc)]);
       } catch (error) {
@@ -104,15 +111,20 @@ async function runTraffic(
   }
 }
 
-async function measureTraffic(load: LoadClient, server: ServerProcess, round: number, plan: Plan): Promise<RoundResult> {
+/** CPU of every process of the server, summed. */
+function cpuOf(server: RunningServer): { user: number; system: number } {
+  return server.pids.map(cpuTime).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }), { user: 0, system: 0 });
+}
+
+async function measureTraffic(load: LoadClient, server: RunningServer, round: number, plan: Plan): Promise<RoundResult> {
   const target = server.spec.id;
   await load.start(target);
   await sleep(plan.warmupMs);
-  const cpu0 = cpuTime(server.pid);
+  const cpu0 = cpuOf(server);
   const t0 = performance.now();
   const m0 = await load.mark('markStart');
   await sleep(plan.measureMs);
-  const cpu1 = cpuTime(server.pid);
+  const cpu1 = cpuOf(server);
   const t1 = performance.now();
   const m1 = await load.mark('markEnd');
   const problems = await load.stopAndVerify(target);

@@ -30,18 +30,26 @@ export class ServerProcess {
     return `ws://127.0.0.1:${this.port}`;
   }
 
+  get pids(): number[] {
+    return [this.pid];
+  }
+
+  get baseUrls(): string[] {
+    return [this.baseUrl];
+  }
+
   /**
    * Starts `node <compiled server>` on an ephemeral loopback port; resolves once it prints its URL.
    * With `cpuProfileDir`, the server runs under `--cpu-prof` and writes its profile there on stop().
    */
-  static start(spec: ServerSpec, buildRoot: string, cpuProfileDir?: string, timeoutMs = 15_000): Promise<ServerProcess> {
+  static start(spec: ServerSpec, buildRoot: string, cpuProfileDir?: string, timeoutMs = 15_000, env: Record<string, string> = {}): Promise<ServerProcess> {
     const script = path.join(spec.buildRoot ?? buildRoot, 'bench', 'servers', `${spec.script}.server.js`);
     const profile = cpuProfileDir
       ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`, `--cpu-prof-name=${spec.id}-${Date.now()}.cpuprofile`]
       : [];
     const preload = cpuProfileDir ? ['-r', path.join(buildRoot, 'bench', 'harness', 'exit-on-signal.js')] : [];
     const child = spawn(process.execPath, [...profile, ...preload, script], {
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PROAPI_LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PROAPI_LOG_LEVEL: 'warn', NODE_ENV: 'production', ...spec.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new Promise((resolve, reject) => {

@@ -45,7 +45,9 @@ export class FanoutDriver extends Driver {
       const codec = codecFor(target.wire);
       const members: Member[] = [];
       await inBatches(indices, 64, async (index) => {
-        const ws = await openLink(target, { kind: 'room', room: ROOM });
+        // Over a scale-out server's nodes in turn; the publisher (member 0) is on the first.
+        const node = target.baseUrls ? { ...target, baseUrl: target.baseUrls[index % target.baseUrls.length] } : target;
+        const ws = await openLink(node, { kind: 'room', room: ROOM });
         const member = new Member(ws, index);
         ws.on('message', (data: Buffer) => this.onMessage(codec, member, data));
         ws.on('close', (code: number) => this.tearingDown || this.problem(`${target.id} closed a member (${code})`));

@@ -8,6 +8,8 @@ export interface Target {
   readonly wire: Wire;
   /** The route idle connections open: `echo`, or `json` for servers that only speak typed messages. */
   readonly idleRoute: 'echo' | 'json';
+  /** Every node of a scale-out server (the first is `baseUrl`); members are spread over them. */
+  readonly baseUrls?: readonly string[];
 }
 
 export type Route = { kind: 'echo' } | { kind: 'json' } | { kind: 'room'; room: string };

@@ -1,7 +1,9 @@
 import type { Plan } from '../config';
 import type { ScenarioResult, ServerResult, Summary } from '../harness/results';
 import type { TargetCheck } from '../targets';
+import { fastModeSection } from './fast-mode';
 import type { MachineInfo } from './machine';
+import { metricsSection } from './metrics-section';
 
 /** Everything one run produced; written as docs/benchmarks.json and rendered to markdown. */
 export interface BenchReport {
@@ -166,6 +168,8 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...report.scenarios.flatMap((s, i) => scenarioSection(s, i + 1, everyServer)),
     ...overheadSection(report),
+    ...metricsSection(report.scenarios),
+    ...fastModeSection(report.scenarios),
   ];
   if (report.findings) lines.push(report.findings.trim(), '');
   if (report.notes.length) lines.push('## Notes', '', ...report.notes.map((n) => `- ${n}`), '');

@@ -150,11 +150,15 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
     });
   }
 
-  async listen(port: number, host: string): Promise<number> {
+  /**
+   * `checkPortFree: false` is for fast mode's workers, which share the port on purpose after the
+   * main thread has checked it.
+   */
+  async listen(port: number, host: string, checkPortFree = true): Promise<number> {
     // uWS binds with SO_REUSEPORT, so a second process on a taken port would silently get half the
     // connections. Its exclusive mode would also drop SO_REUSEADDR (a restart then fails for a
     // minute in TIME_WAIT), so ask Node first: its bind fails while anyone listens on the port.
-    if (port !== 0) await assertPortFree(port, host);
+    if (port !== 0 && checkPortFree) await assertPortFree(port, host);
     return new Promise((resolve, reject) => {
       this.app.listen(host, port, (socket) => {
         if (!socket) {
@@ -186,6 +190,16 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
     // One more turn of the event loop lets uWS flush close frames sent in this very tick (a handler
     // that just finished); without it the peer would see 1006 instead of 1001.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    (this.app as unknown as { close(): void }).close();
+  }
+
+  /**
+   * Closes the listen socket and every connection at once, without close frames (clients see
+   * 1006). For a crashing worker thread: a thread that ends with uWS sockets open aborts the process.
+   */
+  abort(): void {
+    this.closing = true;
+    this.listenSocket = null;
     (this.app as unknown as { close(): void }).close();
   }
 
@@ -324,7 +338,8 @@ export class UwsAdapter implements Transport, LocalTopics, UpgradeHost {
   }
 }
 
-function assertPortFree(port: number, host: string): Promise<void> {
+/** Rejects while any process (this one included) listens on the port. */
+export function assertPortFree(port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>

@@ -3,6 +3,8 @@ import path from 'node:path';
 
 /** The parts of ProAPI's own package.json the CLI uses. */
 export interface OwnPackage {
+  /** The directory of ProAPI's package.json: a checkout, or an installed copy under node_modules. */
+  readonly root: string;
   readonly version: string;
   readonly dependencies: Readonly<Record<string, string>>;
   readonly peerDependencies: Readonly<Record<string, string>>;
@@ -23,6 +25,7 @@ export function ownPackage(): OwnPackage {
       const json = JSON.parse(readFileSync(candidate, 'utf8')) as Partial<OwnPackage> & { name?: string };
       if (json.name === 'proapi') {
         cached = {
+          root: dir,
           version: json.version ?? '0.0.0',
           dependencies: json.dependencies ?? {},
           peerDependencies: json.peerDependencies ?? {},

@@ -264,7 +264,10 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Ro
     return null;
   }
 
-  /** The address the server listens on, as given to `listen()` (`0.0.0.0` means every interface). */
+  /**
+   * The address the server listens on, as given to `listen()` (`0.0.0.0` means every interface):
+   * not the local address this client reached, which uWebSockets.js v20.30 does not tell.
+   */
   get serverHost(): string {
     return this.route.app.server.serverHost;
   }

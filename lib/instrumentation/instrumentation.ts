@@ -25,8 +25,8 @@ export interface Instrumentation {
   /** An error was answered: `code` is the wire code (`validation`, `internal`, ...); `route` null outside a connection. */
   error?(route: string | null, code: string): void;
   /**
-   * A room message was published from this process: `receivers` counts this process's sockets that
-   * were in the room (the sender included when it was), or is undefined when not known.
+   * A room message was published from this process: `receivers` counts this process's sockets it
+   * was handed to (the sender only with the `*ToAll` variants), or is undefined when not known.
    */
   broadcast?(room: string, bytes: number, receivers: number | undefined): void;
 }

@@ -30,7 +30,7 @@ export class Probe {
   readonly broadcast: Hook<'broadcast'> | null;
 
   constructor(instrumentations: readonly Instrumentation[], logger: Logger) {
-    const merged = {} as Record<InstrumentationHook, ((...args: never[]) => void) | null>;
+    const merged = {} as Record<InstrumentationHook, ((a: never, b: never, c: never) => void) | null>;
     for (const hook of HOOKS) merged[hook] = mergeHook(instrumentations, hook, logger);
     this.connectionOpened = merged.connectionOpened as Hook<'connectionOpened'> | null;
     this.connectionClosed = merged.connectionClosed as Hook<'connectionClosed'> | null;
@@ -47,18 +47,33 @@ function mergeHook(
   instrumentations: readonly Instrumentation[],
   hook: InstrumentationHook,
   logger: Logger,
-): ((...args: unknown[]) => void) | null {
+): ((a: unknown, b: unknown, c: unknown) => void) | null {
   const targets = instrumentations.filter((i) => typeof i[hook] === 'function');
   if (targets.length === 0) return null;
   let reported = false;
-  return (...args: unknown[]) => {
+  const report = (error: unknown): void => {
+    if (reported) return;
+    reported = true;
+    logger.error({ err: error, hook }, `instrumentation hook ${hook}() threw; ignored (logged once)`);
+  };
+  // Every hook takes at most three arguments: fixed parameters spare the hot path an array per call.
+  if (targets.length === 1) {
+    const target = targets[0];
+    const fn = target[hook] as (a: unknown, b: unknown, c: unknown) => void;
+    return (a, b, c) => {
+      try {
+        fn.call(target, a, b, c);
+      } catch (error) {
+        report(error);
+      }
+    };
+  }
+  return (a, b, c) => {
     for (const target of targets) {
       try {
-        (target[hook] as (...args: unknown[]) => void).apply(target, args);
+        (target[hook] as (a: unknown, b: unknown, c: unknown) => void).call(target, a, b, c);
       } catch (error) {
-        if (reported) continue;
-        reported = true;
-        logger.error({ err: error, hook }, `instrumentation hook ${hook}() threw; ignored (logged once)`);
+        report(error);
       }
     }
   };

@@ -22,6 +22,19 @@ export interface AppStats {
   readonly errors: Readonly<Record<string, number>>;
   /** Upgrade requests answered with an HTTP error status, by status (404 included). */
   readonly refusals: Readonly<Record<string, number>>;
+  /** In fast mode: each worker's share (the totals above are summed over the workers). */
+  readonly workers?: readonly WorkerSummary[];
+}
+
+/** One fast-mode worker in {@link AppStats}. */
+export interface WorkerSummary {
+  /** 1, 2, ... in start order; a restarted worker gets a new id. */
+  readonly id: number;
+  /** Open connections. */
+  readonly connections: number;
+  /** Rooms with members in this worker. */
+  readonly rooms: number;
+  readonly messages: { readonly in: number; readonly out: number };
 }
 
 /** The counters behind {@link AppStats}: plain fields, bumped on the hot path. */

@@ -26,3 +26,8 @@ export function readOwnRecord<T>(key: string, target: object): T | undefined {
 export function readParamTypes(target: object, propertyKey: string | symbol): readonly unknown[] {
   return (Reflect.getMetadata('design:paramtypes', target, propertyKey) as unknown[] | undefined) ?? [];
 }
+
+/** The type TypeScript emitted for a decorated property (`emitDecoratorMetadata`), if any. */
+export function readPropertyType(target: object, propertyKey: string | symbol): unknown {
+  return Reflect.getMetadata('design:type', target, propertyKey) as unknown;
+}

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { InboundMessage, WebSocketConnection } from '../connection/web-socket-connection';
 import { CloseCode } from '../errors';
 import { KeyedLogs } from './keyed-logs';
+import type { RateLimitStore } from './rate-limit-store';
 import { SlidingLog } from './sliding-log';
 import { MessageNext, MiddlewareLogger, MiddlewareNext, WebSocketMiddleware } from './web-socket-middleware';
 
@@ -35,6 +36,12 @@ export interface RateLimitOptions<TUserData extends object = Record<string, unkn
    * reconnect does not reset the limit); the least recently used is forgotten first. Default 10,000.
    */
   maxIdleKeys?: number;
+  /**
+   * Keeps keyed windows outside the process, so a per-user limit holds across nodes, e.g.
+   * `new RedisRateLimitStore()` from `proapi/redis` (one round trip per message; while the store
+   * is unreachable, limits are per process, logged once). Needs `key`. Default: in this process.
+   */
+  store?: RateLimitStore;
   /** Milliseconds now; inject one in tests. Default `performance.now`. */
   clock?: () => number;
   /** Default: the app's logger. */
@@ -57,6 +64,10 @@ export class RateLimitMiddleware<TUserData extends object = Record<string, unkno
   private readonly keyOf: ((ws: WebSocketConnection<TUserData>) => string | undefined) | undefined;
   private readonly clock: () => number;
   private readonly byConnection = new Map<WebSocketConnection<TUserData>, SlidingLog>();
+  /** Keys of connections whose windows live in {@link store}. */
+  private readonly storedKeys = new Map<WebSocketConnection<TUserData>, string>();
+  private readonly store: RateLimitStore | undefined;
+  private storeFailing = false;
   /** Shared logs by key (only with the `key` option). */
   private readonly byKey: KeyedLogs;
   /** Connections whose first dropped message was logged (`onLimit: 'drop'`). */
@@ -80,6 +91,10 @@ export class RateLimitMiddleware<TUserData extends object = Record<string, unkno
     }
     this.byKey = new KeyedLogs(this.maxMessages, this.windowMs, maxIdleKeys);
     this.clock = options.clock ?? (() => performance.now());
+    if (options.store !== undefined && (typeof options.store?.hit !== 'function' || this.keyOf === undefined)) {
+      throw new TypeError('RateLimitMiddleware: store needs a key (the limit it shares is per key), and must have hit(key, maxMessages, windowMs)');
+    }
+    this.store = options.store;
     this.useLogger(options.logger);
   }
 
@@ -87,20 +102,44 @@ export class RateLimitMiddleware<TUserData extends object = Record<string, unkno
     const key = this.keyOf?.(ws);
     const log = key === undefined ? new SlidingLog(this.maxMessages) : this.byKey.acquire(key);
     this.byConnection.set(ws, log);
+    if (this.store !== undefined && key !== undefined) this.storedKeys.set(ws, key);
     try {
       return await next();
     } finally {
       this.byConnection.delete(ws);
+      this.storedKeys.delete(ws);
       if (key !== undefined) this.byKey.release(key, log, this.clock());
     }
   }
 
-  override onMessage(ws: WebSocketConnection<TUserData>, message: InboundMessage, next: MessageNext): void {
+  override onMessage(ws: WebSocketConnection<TUserData>, message: InboundMessage, next: MessageNext): void | Promise<void> {
     const log = this.byConnection.get(ws);
+    const storedKey = this.storedKeys.size > 0 ? this.storedKeys.get(ws) : undefined;
+    if (log !== undefined && storedKey !== undefined) return this.checkStored(ws, storedKey, log, message, next);
     if (log === undefined || log.tryAdd(this.clock(), this.windowMs)) {
       next(message);
       return;
     }
+    this.limited(ws, message);
+  }
+
+  /** The store decides; the connection's next messages wait for it, in order. */
+  private async checkStored(ws: WebSocketConnection<TUserData>, key: string, log: SlidingLog, message: InboundMessage, next: MessageNext): Promise<void> {
+    let passes: boolean;
+    try {
+      passes = await this.store!.hit(key, this.maxMessages, this.windowMs);
+      if (this.storeFailing) this.logger.warn({ path: ws.path }, 'rate-limit store answers again; limits are shared again');
+      this.storeFailing = false;
+    } catch (error) {
+      if (!this.storeFailing) this.logger.warn({ err: error, path: ws.path }, 'rate-limit store unreachable; limiting per process until it answers (logged once)');
+      this.storeFailing = true;
+      passes = log.tryAdd(this.clock(), this.windowMs);
+    }
+    if (passes) next(message);
+    else this.limited(ws, message);
+  }
+
+  private limited(ws: WebSocketConnection<TUserData>, message: InboundMessage): void {
     if (this.onLimit === 'drop') {
       if (this.dropLogged.has(ws)) return;
       this.dropLogged.add(ws);

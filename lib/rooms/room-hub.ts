@@ -58,7 +58,10 @@ export class RoomHub implements RoomListener, BrokerHost {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
     this.stats.broadcasts++;
     this.stats.broadcastBytes += bytes;
-    if (this.probe.broadcast !== null) this.probe.broadcast(room, bytes, this.topics.size(room));
+    if (this.probe.broadcast !== null) {
+      const excluded = exclude !== null && this.topics.has(exclude, room) ? 1 : 0;
+      this.probe.broadcast(room, bytes, this.topics.size(room) - excluded);
+    }
   }
 
   size(room: string): Promise<number> {

@@ -12,6 +12,8 @@ export interface CompiledPath {
 
 const STATIC_SEGMENT = /^[A-Za-z0-9\-._~!$&'()+,;=@%]+$/;
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `{room}` or `<room>`: parameter syntax from other frameworks (FastAPI, Flask), which uWS would match literally. */
+const FOREIGN_PARAM = /^(?:\{([^{}]*)\}|<(?:\w+:)?([^<>]*)>)$/;
 
 /** Compiles `/chat/:room` or `/files/*`; returns an error message instead of throwing. */
 export function compilePath(path: string): CompiledPath | string {
@@ -34,6 +36,10 @@ export function compilePath(path: string): CompiledPath | string {
       if (paramNames.includes(name)) return `path "${path}": parameter ":${name}" appears twice`;
       paramNames.push(name);
       shape.push(':');
+    } else if (FOREIGN_PARAM.test(segment)) {
+      const [, braced, angled] = FOREIGN_PARAM.exec(segment)!;
+      const name = PARAM_NAME.test(braced ?? angled) ? (braced ?? angled) : 'name';
+      return `path "${path}": write the parameter "${segment}" as ":${name}" (e.g. "/chat/:room")`;
     } else if (!STATIC_SEGMENT.test(segment)) {
       return `path "${path}": segment "${segment}" is empty or has characters that need percent-encoding`;
     } else {

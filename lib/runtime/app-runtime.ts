@@ -59,9 +59,9 @@ export class AppRuntime {
     );
   }
 
-  async listen(port: number, host: string): Promise<number> {
+  async listen(port: number, host: string, checkPortFree = true): Promise<number> {
     await this.parts.broker.start(this.rooms);
-    return this.adapter.listen(port, host);
+    return this.adapter.listen(port, host, checkPortFree);
   }
 
   /** Closes every connection (1001), waits for their handlers, then stops the broker and the server. */

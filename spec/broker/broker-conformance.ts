@@ -58,10 +58,11 @@ export function brokerConformance(name: string, startCluster: () => Promise<Conf
       }
     };
 
+    // A cluster of node processes may take a while to boot while the whole suite shares two cores.
     beforeAll(async () => {
       cluster = await startCluster();
       clients = await Promise.all(cluster.urls.map((url) => createTestClient(url, { timeout: 10_000 })));
-    });
+    }, 120_000);
 
     afterAll(async () => {
       await Promise.all(clients.map((client) => client.close()));

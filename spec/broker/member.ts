@@ -75,7 +75,7 @@ export class Member {
     await this.reading;
   }
 
-  private ask(type: string, fields: object): Promise<unknown> {
+  protected ask(type: string, fields: object): Promise<unknown> {
     const id = this.nextId++;
     const answered = new Promise<unknown>((resolve, reject) => this.acks.set(id, { id, resolve, reject }));
     this.conn.sendJson({ type, id, ...fields });

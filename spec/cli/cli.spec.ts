@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { registerInApp } from '../../lib/cli/commands/generate-gateway.command';
 import { formatRoutes } from '../../lib/cli/format-routes';
 import { gatewayNames } from '../../lib/cli/names';
 import { runCli } from '../../lib/cli/program';
+import { detectCheckout } from '../../lib/cli/proapi-dependency';
 
 const { version, peerDependencies: ownPeers } = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
   version: string;
@@ -17,14 +19,22 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI in-process, in `cwd`, capturing what it prints. */
+/**
+ * Runs the CLI in-process, in `cwd`, capturing what it prints. It acts as a published package
+ * (`proapi new` writes `^<version>`) unless `checkout` names a ProAPI checkout to pack.
+ */
 async function proapi(cwd: string, ...argv: string[]): Promise<Run> {
+  return proapiFrom(null, cwd, ...argv);
+}
+
+async function proapiFrom(checkout: string | null, cwd: string, ...argv: string[]): Promise<Run> {
   const run = { code: 0, stdout: '', stderr: '' };
   run.code = await runCli(argv, {
     cwd,
     stdout: (text) => (run.stdout += text),
     stderr: (text) => (run.stderr += text),
     loadModule: (file) => require(file) as unknown,
+    proapiCheckout: checkout,
   });
   return run;
 }
@@ -112,6 +122,48 @@ describe('proapi CLI', () => {
       const missing = await proapi(work, 'new', 'other', '--proapi', 'file:missing.tgz');
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('missing.tgz does not exist (build one with npm pack)');
+    });
+  });
+
+  describe('new, run from a checkout of ProAPI (unpublished)', () => {
+    /** A stand-in checkout: a package named proapi that `npm pack` packs in a moment (no build). */
+    function fakeCheckout(scripts: Record<string, string> = {}): string {
+      const checkout = path.join(work, 'proapi-checkout');
+      mkdirSync(checkout);
+      writeFileSync(path.join(checkout, 'package.json'), JSON.stringify({ name: 'proapi', version, files: ['index.js'], scripts }));
+      writeFileSync(path.join(checkout, 'index.js'), 'module.exports = 1;\n');
+      return checkout;
+    }
+
+    it('packs the checkout into vendor/ and points the project at it, saying why', async () => {
+      const checkout = fakeCheckout();
+      const run = await proapiFrom(checkout, work, 'new', 'my-chat');
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      const root = path.join(work, 'my-chat');
+      const tarball = `vendor/proapi-${version}.tgz`;
+      expect(run.stdout).toContain(`Packing ProAPI from ${checkout} (it is not on the npm registry yet`);
+      expect(run.stdout).toContain(`created ${tarball} (ProAPI ${version}, packed from ${checkout})`);
+      expect(run.stdout).toContain(`Once it is published: npm install proapi@^${version}`);
+      const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      expect(pkg.dependencies.proapi).toBe(`file:${tarball}`);
+      // A real npm tarball of the checkout: gzip, with the package inside.
+      const packed = readFileSync(path.join(root, tarball));
+      expect([...packed.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+      expect(gunzipSync(packed).toString('latin1')).toContain('package/index.js');
+      expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(`## Where ProAPI comes from`);
+    });
+
+    it('writes nothing when the checkout cannot be packed, and says what failed', async () => {
+      const checkout = fakeCheckout({ prepare: 'node -e "console.error(\'tsc: 3 errors\'); process.exit(3)"' });
+      const run = await proapiFrom(checkout, work, 'new', 'my-chat');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`error: could not pack ProAPI from ${checkout} (npm pack exited with 3)`);
+      expect(run.stderr).toContain('tsc: 3 errors');
+      expect(existsSync(path.join(work, 'my-chat'))).toBe(false);
+    });
+
+    it('detects this repository as a checkout', () => {
+      expect(detectCheckout()).toBe(realpathSync(path.resolve(__dirname, '../..')));
     });
   });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestClient } from '../../testing';
@@ -7,8 +7,10 @@ import { withTimeout } from '../helpers/async';
 import { freePort } from '../helpers/process';
 
 /**
- * What a new user does: `proapi new`, `npm install`, `npm test`, `npm start`, `proapi g gateway`,
- * `npm test`, against ProAPI as npm would ship it (`npm pack`), installed from the npm cache CI has filled.
+ * What a new user does, as the README says, from a clone of ProAPI (which is not on npm yet):
+ * `npx proapi new <dir>` in the clone, then `npm install`, `npm test`, `npm start`, `proapi g
+ * gateway`, `npm test` in the new project. The CLI packs the clone into the project's vendor/;
+ * everything else installs from the npm cache CI has filled.
  */
 const repo = path.resolve(__dirname, '../..');
 const MINUTE = 60_000;
@@ -43,18 +45,26 @@ describe('a project made by `proapi new`', () => {
   let project: string;
   const proapiBin = (): string => path.join(project, 'node_modules/.bin/proapi');
 
+  let created: string;
+
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'proapi-e2e-'));
     project = path.join(work, 'my-chat');
-    // `npm pack` runs the `prepare` script, which builds dist/ (and so the CLI used below).
-    await mustSucceed('npm', ['pack', '--pack-destination', work], repo);
-    const { version } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
-    const tarball = path.join(work, `proapi-${version}.tgz`);
-    await mustSucceed('node', [path.join(repo, 'dist/lib/cli/main.js'), 'new', 'my-chat', '--proapi', `file:${tarball}`], work);
+    // `npx proapi` runs the clone's dist/lib/cli/main.js: build it from the current sources first.
+    await mustSucceed('npm', ['run', 'build'], repo);
+    created = await mustSucceed('npx', ['proapi', 'new', project], repo);
     await mustSucceed('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], project);
   }, 5 * MINUTE);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('depends on a tarball of the clone in vendor/, and says so', () => {
+    const { version } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(path.join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies.proapi).toBe(`file:vendor/proapi-${version}.tgz`);
+    expect(existsSync(path.join(project, `vendor/proapi-${version}.tgz`))).toBe(true);
+    expect(created).toContain(`ProAPI is not on the npm registry yet, so the project installs it from vendor/proapi-${version}.tgz`);
+  });
 
   it('installs proapi from the tarball, with its uWebSockets.js alias resolved to a native build', async () => {
     // Resolved the way proapi resolves it, wherever npm placed it.
@@ -76,6 +86,14 @@ describe('a project made by `proapi new`', () => {
     expect(existsSync(path.join(installed, 'LICENSE'))).toBe(true);
     const map = JSON.parse(readFileSync(path.join(installed, 'dist/lib/app.js.map'), 'utf8')) as { sourcesContent?: string[] };
     expect(map.sourcesContent?.[0]).toContain('export class ProAPI');
+    // Every map carries every source it names (the .ts files themselves are not shipped).
+    const maps = listFiles(path.join(installed, 'dist')).filter((file) => file.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(10);
+    const withoutSources = maps.filter((file) => {
+      const { sources, sourcesContent } = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      return sourcesContent?.length !== sources.length || sourcesContent.some((content) => !content);
+    });
+    expect(withoutSources).toEqual([]);
     // Subpath imports under the older resolution read "typesVersions", as "exports" is invisible to it.
     const check = path.join(project, 'resolution-check/node10.ts'); // outside the project's tsconfig
     mkdirSync(path.dirname(check));
@@ -102,7 +120,7 @@ describe('a project made by `proapi new`', () => {
   it('lists its routes through the installed proapi binary', async () => {
     const output = await mustSucceed(proapiBin(), ['routes'], project);
     expect(output).toMatch(/^PATH +GATEWAY +HANDLER/m);
-    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \(@OnConnect\), chat \(@OnMessage chat\), leave \(@OnDisconnect\) +RequireUsernameMiddleware$/m);
+    expect(output).toMatch(/^\/chat\/:room +ChatGateway +join \(@OnConnect\), chat \(@OnMessage chat\), members \(@OnMessage members\), leave \(@OnDisconnect\) +RequireUsernameMiddleware$/m);
   }, MINUTE);
 
   it('serves with `npm start` on PORT, and shuts down cleanly on Ctrl+C', async () => {
@@ -136,6 +154,70 @@ describe('a project made by `proapi new`', () => {
     }
   }, 2 * MINUTE);
 
+  it('serves in fast mode (two worker threads) from TypeScript and from compiled JS', async () => {
+    // What a user writes to use every core: the generated app, run with { fast: true }.
+    const entry = path.join(project, 'fast.ts');
+    writeFileSync(entry, "import { createApp } from './app';\n\ncreateApp().run({ fast: true, workers: 2 }).catch((error: unknown) => {\n  console.error(error);\n  process.exit(1);\n});\n");
+    try {
+      await mustSucceed(path.join(project, 'node_modules/.bin/tsc'), [], project);
+      for (const [command, args] of [
+        [path.join(project, 'node_modules/.bin/ts-node'), ['--transpile-only', 'fast.ts']],
+        [process.execPath, ['dist/fast.js']],
+      ] as const) {
+        await servesInFastMode(command, args);
+      }
+    } finally {
+      rmSync(entry);
+      rmSync(path.join(project, 'dist'), { recursive: true, force: true });
+    }
+  }, 4 * MINUTE);
+
+  async function servesInFastMode(command: string, args: readonly string[]): Promise<void> {
+    const port = await freePort();
+    const child = spawn(command, args, { cwd: project, env: { ...childEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    const listening = new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes(`listening on ws://127.0.0.1:${port}`)) resolve();
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${output}`)));
+    });
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+    try {
+      await withTimeout(listening, 2 * MINUTE, `"listening on" from ${args.join(' ')}`);
+      const client = await createTestClient(`ws://127.0.0.1:${port}`, { timeout: 10_000 });
+      const first = await client.connect('/chat/lobby?username=u1');
+      const sockets = [first];
+      for (let i = 2; i <= 10; i++) {
+        sockets.push(await client.connect(`/chat/lobby?username=u${i}`));
+        // Counted over both workers: the connections are spread over them by the kernel.
+        expect(await first.receiveJson()).toEqual({ type: 'system', message: `u${i} joined lobby`, members: i });
+      }
+      sockets[9].sendJson({ type: 'chat', text: 'hello from the last' });
+      for (const socket of sockets) {
+        let message: { type: string };
+        do message = await socket.receiveJson<{ type: string }>();
+        while (message.type === 'system');
+        expect(message).toEqual({ type: 'chat', username: 'u10', text: 'hello from the last' });
+      }
+      process.kill(-child.pid!, 'SIGTERM');
+      for (const socket of sockets) expect((await socket.expectClose()).code).toBe(1001);
+      expect(await withTimeout(exited, 10_000, `${args.join(' ')} to exit after SIGTERM`)).toBe('0');
+      expect(output).not.toMatch(/error/i);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    }
+  }
+
+  it('as an installed copy, writes a registry dependency (^version) for the next project', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string };
+    await mustSucceed(proapiBin(), ['new', path.join(work, 'second')], work);
+    const pkg = JSON.parse(readFileSync(path.join(work, 'second/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies.proapi).toBe(`^${version}`);
+  });
+
   it('gains a gateway with `proapi g gateway presence` whose spec passes', async () => {
     const generated = await mustSucceed(proapiBin(), ['g', 'gateway', 'presence'], project);
     expect(generated).toContain('created gateways/presence.gateway.ts');
@@ -146,3 +228,9 @@ describe('a project made by `proapi new`', () => {
     expect(await mustSucceed(proapiBin(), ['routes'], project)).toMatch(/^\/presence +PresenceGateway +connect \(@OnConnect\), ping \(@OnMessage ping\) +-$/m);
   }, 2 * MINUTE);
 });
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+  );
+}

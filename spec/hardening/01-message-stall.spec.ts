@@ -133,28 +133,29 @@ describe('defect 1: a message with very many keys', () => {
     it('is refused with a small reply, and the other client is still served', async () => {
       const sender = await client.connect('/chat/stall?username=sender');
       const other = await client.connect('/chat/stall?username=other');
-      const message = manyKeys('{"message":"hi"', ONE_MIB - 64);
+      const message = manyKeys('{"content":"hi"', ONE_MIB - 64);
       expect(Buffer.byteLength(message)).toBeGreaterThan(ONE_MIB - 128);
 
       sender.sendText(message);
-      other.sendJson({ message: 'still here?' });
+      other.sendJson({ content: 'still here?' });
       const reply = await next(sender, isError);
       expect(Buffer.byteLength(reply)).toBeLessThanOrEqual(MAX_REPLY_BYTES);
       expect(JSON.parse(reply)).toMatchObject({ type: 'error', error: 'invalid_json', message: expect.stringMatching(/maxJsonValues/) });
       expect(JSON.parse(await next(other, (text) => text.includes('still here?')))).toEqual({
         type: 'message',
         username: 'other',
-        message: 'still here?',
+        content: 'still here?',
+        you: true,
       });
 
       // The sender keeps its connection.
-      sender.sendJson({ message: 'sorry' });
+      sender.sendJson({ content: 'sorry' });
       expect(JSON.parse(await next(sender, (text) => text.includes('sorry')))).toMatchObject({ username: 'sender' });
     });
 
     it('answers many unknown keys under the limit with a few details and how many more', async () => {
       const sender = await client.connect('/chat/few?username=sender');
-      sender.sendText(manyKeys('{"message":"hi"', 30_000));
+      sender.sendText(manyKeys('{"content":"hi"', 30_000));
       const reply = await next(sender, isError);
       expect(Buffer.byteLength(reply)).toBeLessThanOrEqual(MAX_REPLY_BYTES);
       const parsed = JSON.parse(reply) as ErrorReply;

@@ -4,10 +4,25 @@ import path from 'node:path';
 export const projectRoot = path.resolve(__dirname, '../..');
 
 /** Starts a sample as a user would (`PORT=<n> npm run sample -- <name>`) and waits for its ready line. */
-export async function startSample(name: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn('npm', ['run', 'sample', '--', name], {
+export function startSample(name: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
+  return startNpm(['run', 'sample', '--', name], port);
+}
+
+/**
+ * Runs `npm <args>` in the project root with `PORT=<port>` (e.g. `npm start`) and waits for the
+ * ready line, `listening on ws://127.0.0.1:<port>` (or for the text `until`, once the ready line
+ * is printed). `output()` is everything printed so far.
+ */
+export async function startNpm(
+  args: readonly string[],
+  port: number,
+  { env = {}, until }: { env?: NodeJS.ProcessEnv; until?: string } = {},
+): Promise<{ child: ChildProcess; output: () => string }> {
+  const command = `npm ${args.join(' ')}`;
+  const ready = `listening on ws://127.0.0.1:${port}`;
+  const child = spawn('npm', args, {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(port), PROAPI_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), PROAPI_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -15,16 +30,16 @@ export async function startSample(name: string, port: number): Promise<{ child: 
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sample ${name} did not print "listening on" in 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`\`${command}\` did not print "${until ?? ready}" in 30 s:\n${output}`)), 30_000);
     const onData = (): void => {
-      if (!output.includes(`listening on ws://127.0.0.1:${port}`)) return;
+      if (!output.includes(ready) || (until !== undefined && !output.includes(until))) return;
       clearTimeout(timer);
       resolve();
     };
     child.stdout!.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`sample ${name} exited with ${code}:\n${output}`));
+      reject(new Error(`\`${command}\` exited with ${code}:\n${output}`));
     });
   });
   return { child, output: () => output };

@@ -1,20 +1,17 @@
-import { ProAPI } from '../../index';
+import { ProAPI, silentLogger } from '../../index';
 import { createTestClient } from '../../testing';
-import { captureLogger } from '../helpers/capture-logger';
 
 describe('app.run()', () => {
-  it('with fast: true says fast mode is not available yet, and serves on one core', async () => {
-    const logger = captureLogger();
-    const app = new ProAPI({ logger });
+  it('listens, prints the URL, and closes gracefully on SIGINT/SIGTERM', async () => {
+    const app = new ProAPI({ logger: silentLogger });
     app.websocket('/ws', async (ws) => {
       await ws.accept();
       await ws.sendText('up');
     });
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const port = await app.run({ port: 0, host: '127.0.0.1', fast: true });
+      const port = await app.run({ port: 0, host: '127.0.0.1' });
       expect(log).toHaveBeenCalledWith(`listening on ws://127.0.0.1:${port}`);
-      expect(logger.entries.some((e) => e.level === 'warn' && /fast mode .* not available yet/.test(e.message))).toBe(true);
       const client = await createTestClient(app);
       expect(client.port).toBe(port);
       const conn = await client.connect('/ws');
@@ -25,5 +22,14 @@ describe('app.run()', () => {
       await app.close();
     }
     expect(process.listeners('SIGTERM')).toHaveLength(0);
+  });
+
+  // Fast mode itself runs in spec/fast-mode/, in child processes: it re-runs the program's entry file.
+  it('with fast: true under jest, refuses with the reason and leaves no signal handler', async () => {
+    const app = new ProAPI({ logger: silentLogger });
+    await expect(app.run({ port: 0, fast: true, workers: 2 })).rejects.toThrow(/fast mode re-runs the program's entry file in each worker, which under jest is jest itself/);
+    await expect(app.run({ port: 0, fast: true, workers: 0 })).rejects.toThrow(RangeError);
+    expect(process.listeners('SIGTERM')).toHaveLength(0);
+    expect(app.listening).toBe(false);
   });
 });

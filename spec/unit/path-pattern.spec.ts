@@ -28,6 +28,9 @@ describe('compilePath', () => {
     ['/a/:1x', 'needs a name'],
     ['/a/:x/:x', 'appears twice'],
     ['/a b', 'percent-encoding'],
+    ['/chat/{room}', 'write the parameter "{room}" as ":room" (e.g. "/chat/:room")'],
+    ['/users/<int:id>/posts', 'write the parameter "<int:id>" as ":id"'],
+    ['/a/{}', 'write the parameter "{}" as ":name"'],
   ])('rejects %s', (path, message) => {
     const result = compilePath(path);
     expect(typeof result).toBe('string');

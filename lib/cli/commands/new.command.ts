@@ -4,6 +4,7 @@ import { CliError } from '../cli.error';
 import type { CliIO } from '../cli-io';
 import { isValidPackageName, packageNameFromDirectory } from '../names';
 import { ownPackage } from '../own-package';
+import { packCheckout, proapiSource, vendorTarball, type ProapiSource } from '../proapi-dependency';
 import { projectFiles } from '../templates/project.template';
 import { writeFiles } from '../write-files';
 
@@ -19,10 +20,16 @@ export function newProject(dir: string, options: NewOptions, io: CliIO): void {
   const root = path.resolve(io.cwd, dir);
   const name = projectName(root, options.name);
   assertWritable(root, dir, options.force ?? false);
-  const proapiSpec = dependencySpec(options.proapi, io.cwd);
+  const source = proapiSource(options.proapi, io);
+  // Packed before anything is written, so a failed build leaves no half-made project.
+  const tarball = source.kind === 'tarball' ? packCheckout(source, io) : null;
 
   io.stdout(`Creating ${name} in ${root}\n`);
-  writeFiles(root, projectFiles({ name, proapiSpec }), io);
+  writeFiles(root, projectFiles({ name, proapiSpec: source.spec }), io);
+  if (source.kind === 'tarball' && tarball !== null) {
+    vendorTarball(tarball, root, source.fileName);
+    io.stdout(`  created vendor/${source.fileName} (ProAPI ${ownPackage().version}, packed from ${source.checkout})\n`);
+  }
 
   const pm = options.packageManager;
   io.stdout(
@@ -35,8 +42,18 @@ export function newProject(dir: string, options: NewOptions, io: CliIO): void {
       `  ${pm} test     type-checks and runs the specs`,
       `  ${pm} start    serves ws://127.0.0.1:8000/chat/<room>?username=<name>`,
       '',
+      ...whereProapiComesFrom(source),
     ].join('\n'),
   );
+}
+
+function whereProapiComesFrom(source: ProapiSource): string[] {
+  if (source.kind !== 'tarball') return [];
+  return [
+    `ProAPI is not on the npm registry yet, so the project installs it from ${source.spec.slice('file:'.length)}`,
+    `("proapi": "${source.spec}" in package.json). Once it is published: npm install proapi@^${ownPackage().version}`,
+    '',
+  ];
 }
 
 function projectName(root: string, given: string | undefined): string {
@@ -65,13 +82,4 @@ function assertWritable(root: string, dir: string, force: boolean): void {
     `${dir} is not empty (${shown}); choose a new directory, or pass --force to write into it ` +
       '(files with the same names are overwritten)',
   );
-}
-
-/** `--proapi`, with a relative `file:` path made absolute: npm resolves it from the new project, not from here. */
-function dependencySpec(given: string | undefined, cwd: string): string {
-  if (given === undefined) return `^${ownPackage().version}`;
-  if (!given.startsWith('file:')) return given;
-  const target = path.resolve(cwd, given.slice('file:'.length));
-  if (!existsSync(target)) throw new CliError(`--proapi ${given}: ${target} does not exist (build one with npm pack)`);
-  return `file:${target}`;
 }

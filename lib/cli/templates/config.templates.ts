@@ -15,6 +15,8 @@ export function packageJson({ name, proapiSpec }: ProjectTemplateOptions): Templ
       test: 'tsc --noEmit && jest',
       build: 'tsc',
       routes: 'proapi routes',
+      client: 'proapi client --out client/chat-api.ts',
+      asyncapi: 'proapi asyncapi --out asyncapi.json',
     },
     // ProAPI's peers: the project owns the one copy its DTO decorators and ProAPI's validation share.
     dependencies: {
@@ -45,7 +47,7 @@ export function tsconfigJson(): TemplateFile {
       outDir: 'dist',
       rootDir: '.',
     },
-    include: ['*.ts', 'gateways', 'middleware', 'spec'],
+    include: ['*.ts', 'client', 'gateways', 'middleware', 'spec'],
     exclude: ['node_modules', 'dist'],
   };
   return { path: 'tsconfig.json', content: `${JSON.stringify(tsconfig, null, 2)}\n` };

@@ -1,5 +1,6 @@
 import { appTs, mainTs } from './app.templates';
-import { chatGateway, chatGatewaySpec, chatMessageDto, requireUsernameMiddleware } from './chat.templates';
+import { chatApi } from './chat-api.template';
+import { chatClientSpec, chatEventsDto, chatGateway, chatGatewaySpec, chatMessageDto, requireUsernameMiddleware } from './chat.templates';
 import { gitignore, jestConfig, packageJson, tsconfigJson } from './config.templates';
 import { readme } from './readme.template';
 import type { ProjectTemplateOptions, TemplateFile } from './template-file';
@@ -15,8 +16,11 @@ export function projectFiles(options: ProjectTemplateOptions): TemplateFile[] {
     appTs(),
     mainTs(),
     chatMessageDto(),
+    chatEventsDto(),
     requireUsernameMiddleware(),
     chatGateway(),
     chatGatewaySpec(),
+    chatApi(),
+    chatClientSpec(),
   ];
 }

@@ -1,0 +1,3 @@
+import { brokerChaos } from './broker-chaos';
+
+brokerChaos('redis');
