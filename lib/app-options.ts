@@ -1,4 +1,5 @@
 import type { Middleware } from './middleware/web-socket-middleware';
+import type { AllowedOrigins } from './routing/allowed-origins';
 
 export interface RunOptions {
   /** Default: `PORT` from the environment, else 8000. */
@@ -19,4 +20,6 @@ export interface RunOptions {
 export interface WebSocketRouteOptions {
   /** Middleware for this route, run after the app's global middleware, in this order. */
   middlewares?: readonly Middleware[];
+  /** Pages (the `Origin` a browser sends) that may open this route, instead of the app's `allowedOrigins`; others get HTTP 403. */
+  allowedOrigins?: AllowedOrigins;
 }

@@ -8,6 +8,7 @@ import type { Instrumentation } from './instrumentation/instrumentation';
 import { assertMiddleware } from './middleware/resolve-middleware';
 import type { Middleware } from './middleware/web-socket-middleware';
 import type { GatewayClass } from './options';
+import { checkAllowedOrigins } from './routing/allowed-origins';
 import { functionRoute } from './routing/function-route';
 import { compilePath } from './routing/path-pattern';
 import type { ConnectionHandler } from './routing/route-info';
@@ -77,8 +78,9 @@ export abstract class AppRegistry extends AppRoomApi {
     if (typeof handler !== 'function') throw new RouteDefinitionError(`app.websocket('${path}'): handler must be a function`);
     const middlewares = options.middlewares ?? [];
     middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocket('${path}') middlewares[${i}]`));
+    if (options.allowedOrigins !== undefined) checkAllowedOrigins(options.allowedOrigins, `app.websocket('${path}')`);
     // userData starts empty for every connection; its type is the handler's to declare.
-    const route = functionRoute(path, compiled, handler as unknown as ConnectionHandler, middlewares);
+    const route = functionRoute(path, compiled, handler as unknown as ConnectionHandler, middlewares, options.allowedOrigins);
     this.registrations.push({ kind: 'function', route });
     return this;
   }

@@ -7,6 +7,7 @@ import { createDefaultLogger, type Logger } from './logger';
 import type { HealthOption } from './metrics/health-route';
 import type { MetricsOptions } from './metrics/metrics-options';
 import type { Middleware } from './middleware/web-socket-middleware';
+import { DEFAULT_ALLOWED_ORIGINS, OriginPolicy, type AllowedOrigins } from './routing/allowed-origins';
 
 export { DEFAULT_LIMITS, type ConnectionLimits };
 
@@ -39,6 +40,14 @@ export interface ProAPIOptions extends Partial<ConnectionLimits> {
   /** Hooks for metrics and tracing (see {@link Instrumentation}); more can be added with `app.instrument()`. */
   instrumentation?: Instrumentation | readonly Instrumentation[];
   /**
+   * Pages (the `Origin` a browser sends) that may open WebSockets on this app; others get HTTP
+   * 403. A route can set its own (`@WebSocket(path, { allowedOrigins })`). Default
+   * `['same-origin']`: pages served by this host, and clients that send no Origin (not browsers).
+   * @example
+   * new ProAPI({ allowedOrigins: ['same-origin', 'https://app.example.com', 'https://*.example.com'] });
+   */
+  allowedOrigins?: AllowedOrigins;
+  /**
    * Prometheus metrics through prom-client, read with `app.metrics()`; `{ path: '/metrics' }` also
    * serves them. Off by default, and then nothing is counted.
    */
@@ -59,6 +68,8 @@ export type GatewayClass = new (...args: never[]) => object;
 export interface ResolvedOptions extends ConnectionLimits {
   container: GatewayContainer | undefined;
   logger: Logger;
+  /** The app's `allowedOrigins`, checked. */
+  allowedOrigins: AllowedOrigins;
 }
 
 /** @internal */
@@ -67,7 +78,9 @@ export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
     ...DEFAULT_LIMITS,
     container: options.container,
     logger: options.logger ?? createDefaultLogger(),
+    allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS,
   };
+  OriginPolicy.compile(resolved.allowedOrigins, 'new ProAPI()');
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof ConnectionLimits)[]) {
     const value = options[key];
     if (value === undefined) continue;
@@ -79,6 +92,10 @@ export function resolveOptions(options: ProAPIOptions): ResolvedOptions {
   // uWS aborts the whole process for an idle timeout between 1 and 7 seconds.
   if (resolved.idleTimeoutSeconds > 0 && resolved.idleTimeoutSeconds < 8) {
     throw new RangeError(`option idleTimeoutSeconds must be 0 (off) or at least 8, got ${resolved.idleTimeoutSeconds}`);
+  }
+  // uWS keeps a connection's lifetime on a 4-hour clock.
+  if (resolved.maxLifetimeMinutes >= 240) {
+    throw new RangeError(`option maxLifetimeMinutes must be below 240 (uWS counts it on a 4-hour clock), got ${resolved.maxLifetimeMinutes}`);
   }
   // The check of parsed JSON recurses once per level; beyond this, deep input could exhaust the stack.
   if (resolved.maxJsonDepth > 1000) {

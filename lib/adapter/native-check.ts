@@ -21,3 +21,12 @@ export function warnIfNotNative(uws: object, logger: Logger): void {
       'pure-JS fallback. Use a Node version the installed uWebSockets.js ships a binary for.',
   );
 }
+
+let checked = false;
+
+/** {@link warnIfNotNative}, once per process. */
+export function warnOnceIfNotNative(uws: object, logger: Logger): void {
+  if (checked) return;
+  checked = true;
+  warnIfNotNative(uws, logger);
+}

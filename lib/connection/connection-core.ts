@@ -189,6 +189,11 @@ export abstract class ConnectionCore<C> {
     this.closeFinish = finish;
   }
 
+  /** @internal Messages wait in the queue: `app.close()` lets the handler take them before closing. */
+  get hasQueuedMessages(): boolean {
+    return this.inbound !== null && this.inbound.length > 0;
+  }
+
   /** @internal The sink's dispatch that is still running (it answered or logged its own failure), if any. */
   get dispatching(): Promise<unknown> | null {
     return this.extras?.inFlight ?? null;

@@ -17,6 +17,8 @@ export interface Peer {
   onMessage(message: InboundMessage, bytes: number): void;
   /** The socket's send buffer drained. */
   onDrain(): void;
+  /** Messages that arrived still wait for the handler (`app.close()` lets it take them before closing). */
+  readonly hasQueuedMessages: boolean;
   /**
    * The socket closed (either side), or the upgrade ended without one: refused, timed out, or the
    * client went away (1006). Called once; the handle is invalid from now on.

@@ -9,6 +9,8 @@ export const CloseCode = {
   POLICY_VIOLATION: 1008,
   MESSAGE_TOO_BIG: 1009,
   INTERNAL_ERROR: 1011,
+  /** The server casts off a client for a temporary condition; ProAPI uses it for a receiver that fell too far behind. */
+  TRY_AGAIN_LATER: 1013,
 } as const;
 
 /** Whether a server may send `code` in a close frame (RFC 6455 §7.4 and the IANA registry). */

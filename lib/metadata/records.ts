@@ -1,6 +1,7 @@
 import type { DtoClass } from '../messages/dto-validator';
 import type { MessageOptions } from '../messages/message-options';
 import type { Middleware } from '../middleware/web-socket-middleware';
+import type { AllowedOrigins } from '../routing/allowed-origins';
 
 /** Namespaced metadata keys. Decorators write plain records under them; the scanner reads them. */
 export const MetadataKey = {
@@ -13,7 +14,15 @@ export const MetadataKey = {
 } as const;
 
 /** The options of `@WebSocket(path, options)`. */
-export type GatewayOptions = MessageOptions;
+export interface GatewayOptions extends MessageOptions {
+  /**
+   * Pages (the `Origin` a browser sends) that may open this gateway, instead of the app's
+   * `allowedOrigins`; others get HTTP 403.
+   * @example
+   * @WebSocket('/embed', { allowedOrigins: ['https://partner.example.com'] })
+   */
+  readonly allowedOrigins?: AllowedOrigins;
+}
 
 /** Written by `@WebSocket(path)` on the class. */
 export interface GatewayRecord {

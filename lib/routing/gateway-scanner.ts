@@ -6,6 +6,7 @@ import type { Middleware } from '../middleware/web-socket-middleware';
 import { describeMiddlewares, describeRequestValues, handlerSummary } from './describe-route';
 import { collectEmits } from './gateway-emits';
 import { buildResolvers, connectionOf, type ArgumentResolver, type DeclaredRequestValue } from './param-resolvers';
+import { checkAllowedOrigins, type AllowedOrigins } from './allowed-origins';
 import { compilePath, type CompiledPath } from './path-pattern';
 import type { LoopHandler } from '../connection/connection-runner';
 import { loopRun } from './loop-run';
@@ -33,7 +34,9 @@ export function scanGateway(instance: object): Route {
   const disconnect = atMostOne(handlers, 'disconnect', cls.name);
   const messages = collectMessageRecords(prototype);
   const emits = collectEmits(cls, cls.name);
-  const scanned = { path: gateway.path, compiled, gatewayName: cls.name, emits };
+  const allowedOrigins = gateway.options?.allowedOrigins;
+  if (allowedOrigins !== undefined) checkAllowedOrigins(allowedOrigins, `@WebSocket('${gateway.path}') on ${cls.name}`);
+  const scanned = { path: gateway.path, compiled, gatewayName: cls.name, emits, allowedOrigins };
   if (messages.length > 0) {
     const perMessage = messages.map((m) => m.propertyKey);
     refuseMiddlewareOn(prototype, cls.name, disconnect ? [...perMessage, disconnect.propertyKey] : perMessage);
@@ -100,6 +103,7 @@ interface ScannedGateway {
   readonly compiled: CompiledPath;
   readonly gatewayName: string;
   readonly emits: readonly PushDescriptor[];
+  readonly allowedOrigins: AllowedOrigins | undefined;
 }
 
 type HandlerDescription = Pick<RouteDescriptor, 'style' | 'connect' | 'disconnect' | 'discriminator' | 'idField' | 'messages'>;
@@ -112,10 +116,11 @@ function buildRoute(
   requestValues: readonly DeclaredRequestValue[],
   handlers: HandlerDescription,
 ): Route {
-  const { path, compiled, gatewayName, emits } = scanned;
+  const { path, compiled, gatewayName, emits, allowedOrigins } = scanned;
   return {
     path,
     compiled,
+    ...(allowedOrigins && { allowedOrigins }),
     gatewayName,
     handlerName: handlerSummary(handlers),
     middlewares,

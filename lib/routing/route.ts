@@ -2,6 +2,7 @@ import type { InboundStage, MessageSink, SendObserver } from '../connection/conn
 import type { HandlerFinish } from '../connection/connection-core';
 import type { WebSocketConnection } from '../connection/web-socket-connection';
 import type { Middleware } from '../middleware/web-socket-middleware';
+import type { AllowedOrigins } from './allowed-origins';
 import type { CompiledPath } from './path-pattern';
 import type { RouteDescriptor } from './route-descriptor';
 
@@ -27,6 +28,8 @@ export interface Route {
   readonly stages: readonly InboundStage<WebSocketConnection>[];
   /** The middleware's `onSend()` hooks, in chain order. */
   readonly observers: readonly SendObserver<WebSocketConnection>[];
+  /** The pages that may open this route, when it sets its own (else the app's `allowedOrigins`). */
+  readonly allowedOrigins?: AllowedOrigins;
   /** What the scanner learned; its middleware list, like {@link middlewares}, is the whole chain once the table is built. */
   readonly descriptor: RouteDescriptor;
 }

@@ -10,6 +10,7 @@ import { Probe } from '../instrumentation/probe';
 import type { AppStats, StatsCounters } from '../instrumentation/stats';
 import type { ResolvedOptions } from '../options';
 import { RoomHub } from '../rooms/room-hub';
+import { OriginPolicy } from '../routing/allowed-origins';
 import type { Route } from '../routing/route';
 import { HandlerSupervisor } from './handler-supervisor';
 
@@ -33,6 +34,7 @@ export class AppRuntime {
   readonly adapter: UwsAdapter;
   readonly rooms: RoomHub;
   private readonly supervisor = new HandlerSupervisor();
+  private closing = false;
 
   constructor(private readonly parts: RuntimeParts) {
     const { options, stats, broker, instrumentations, onError } = parts;
@@ -42,8 +44,12 @@ export class AppRuntime {
         stats.refused(status);
         if (probe.upgradeRefused !== null) probe.upgradeRefused(route, status);
       },
+      slowReceiver(route) {
+        stats.error('slow_receiver');
+        if (probe.error !== null) probe.error(route, 'slow_receiver');
+      },
     });
-    this.rooms = new RoomHub(this.adapter, broker, options.maxRoomsPerConnection, stats, probe, options.logger);
+    this.rooms = new RoomHub(this.adapter.topics, broker, options.maxRoomsPerConnection, stats, probe, options.logger);
     const app: AppContext<WebSocketConnection> = {
       settings: options,
       transport: this.adapter,
@@ -64,11 +70,23 @@ export class AppRuntime {
     return this.adapter.listen(port, host, checkPortFree);
   }
 
-  /** Closes every connection (1001), waits for their handlers, then stops the broker and the server. */
+  /** True from the moment `close()` is called: upgrades get 503, and a health check should say so. */
+  get draining(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Shuts down within `shutdownTimeoutMs`: refuses new upgrades (503), closes each connection with
+   * 1001 once what it was sent has drained, gives the clients a moment to answer, waits for the
+   * handlers, then stops the broker and the server.
+   */
   async close(): Promise<void> {
     const { options, broker } = this.parts;
-    this.adapter.closeConnections();
-    await this.supervisor.whenIdle(options.shutdownTimeoutMs, options.logger);
+    const deadline = performance.now() + options.shutdownTimeoutMs;
+    this.closing = true;
+    this.adapter.beginShutdown();
+    await this.adapter.drainConnections(deadline);
+    await Promise.all([this.supervisor.whenIdle(deadline, options.shutdownTimeoutMs, options.logger), this.adapter.linger(deadline)]);
     await broker.stop().catch((error: unknown) => options.logger.error({ err: error, broker: broker.name }, 'broker did not stop cleanly'));
     await this.adapter.shutdown();
   }
@@ -89,6 +107,7 @@ export class AppRuntime {
     return {
       path: route.path,
       compiled: route.compiled,
+      origins: OriginPolicy.compile(route.allowedOrigins ?? this.parts.options.allowedOrigins, `route ${route.path}`),
       connect: (request, handshake) => WebSocketConnection.create(context, request, handshake),
       start: (ws) => {
         supervisor.started();

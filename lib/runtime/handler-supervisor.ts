@@ -18,12 +18,15 @@ export class HandlerSupervisor {
     if (--this.running === 0) this.idle?.();
   };
 
-  /** Resolves once no handler runs, or after `timeoutMs` with a warning naming how many still do. */
-  async whenIdle(timeoutMs: number, logger: Logger): Promise<void> {
+  /**
+   * Resolves once no handler runs, or at `deadline` (performance.now()) with a warning naming how
+   * many still do; `timeoutMs` is the shutdown timeout the deadline came from, for that warning.
+   */
+  async whenIdle(deadline: number, timeoutMs: number, logger: Logger): Promise<void> {
     if (this.running === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - performance.now()));
     });
     const idle = new Promise<'idle'>((resolve) => (this.idle = () => resolve('idle')));
     const outcome = await Promise.race([idle, timeout]);

@@ -60,7 +60,7 @@ export class TestClient {
    * Opens a WebSocket to `path` (query string allowed) and resolves once it is open. Rejects with
    * `UpgradeRefusedError` (carrying `status` and `body`) if the server answers with an HTTP status.
    * @example
-   * const conn = await client.connect('/chat/lobby?username=ann', { headers: { origin: 'https://example.com' } });
+   * const conn = await client.connect('/chat/lobby?username=ann', { headers: { authorization: 'Bearer secret' } });
    */
   async connect(path: string, options: ConnectOptions = {}): Promise<TestConnection> {
     if (this.closing) throw new TestClientError('connect() was called after client.close(); create a new test client');

@@ -61,7 +61,9 @@ describe('proapi/client in headless Chromium, as plain ES modules', () => {
   });
 
   it('requests, gets typed errors and pushes over the native WebSocket, and reconnects when the server is back', async () => {
-    app = calculatorApp();
+    // The page comes from another port, so another origin: allowed explicitly.
+    const fromPages = { allowedOrigins: [/^http:\/\/127\.0\.0\.1:\d+$/] };
+    app = calculatorApp(undefined, fromPages);
     const port = await app.listen(0, '127.0.0.1');
     const page = await (await browser.newContext()).newPage();
     const failures: string[] = [];
@@ -75,7 +77,7 @@ describe('proapi/client in headless Chromium, as plain ES modules', () => {
     await waitForLog(page, 'disconnected 1001');
     // Not on the same port: a browser leaves the server's side of a closed WebSocket in TIME_WAIT,
     // and uWS's listening socket cannot be bound over it (spec/client covers the same port in Node).
-    app = calculatorApp();
+    app = calculatorApp(undefined, fromPages);
     const again = await app.listen(0, '127.0.0.1');
     await page.evaluate((next) => ((globalThis as unknown as { location: { hash: string } }).location.hash = String(next)), again);
     await waitForLog(page, 'reconnected');

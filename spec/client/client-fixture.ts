@@ -9,6 +9,7 @@ import {
   silentLogger,
   WebSocket,
   WsException,
+  type ProAPIOptions,
   type WebSocketConnection,
 } from '../../index';
 import type { ClientApi } from '../../client';
@@ -37,7 +38,7 @@ export interface Held {
 }
 
 /** A gateway with a reply, a handler that waits, a WsException, and two declared pushes. */
-export function calculatorApp(hold?: () => Held): ProAPI {
+export function calculatorApp(hold?: () => Held, options: ProAPIOptions = {}): ProAPI {
   @WebSocket('/calc')
   @Emits({ notice: Notice, shout: Shout })
   class CalculatorGateway {
@@ -83,7 +84,7 @@ export function calculatorApp(hold?: () => Held): ProAPI {
       await ws.broadcastJsonToAll('calc', { type: 'shout', text: msg.text });
     }
   }
-  return new ProAPI({ logger: silentLogger, gateways: [CalculatorGateway] });
+  return new ProAPI({ logger: silentLogger, gateways: [CalculatorGateway], ...options });
 }
 
 /** The calculator as `proapi client` would describe it. */

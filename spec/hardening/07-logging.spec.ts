@@ -24,7 +24,8 @@ describe('defect 7: LoggingMiddleware neither leaks credentials nor floods', () 
   let client: TestClient;
   beforeEach(async () => {
     logs = captureLogger();
-    const app = new ProAPI({ logger: captureLogger() });
+    // Above the 16 KiB default (431 before any middleware runs): the lines stay bounded whatever the limit.
+    const app = new ProAPI({ logger: captureLogger(), maxHeaderBytes: 256 * 1024 });
     app.use(new LoggingMiddleware({ logger: logs, safeSubprotocols: ['v1.chat'] }));
     const ticketAuth = new AuthMiddleware((_ws, token) => (token === 'good' ? { name: 'ann' } : null), { queryParam: 'ticket' });
     app.websocket('/ticket', accept, { middlewares: [ticketAuth] });

@@ -1,13 +1,15 @@
 /**
- * Issue 11, defect 10 (the pure part): path parameters decoded inconsistently. `%ff` was kept
- * literally, so `/chat/%ff` and `/chat/%25ff` named one room. decodePathSegment() decodes a
- * segment as uWS hands it over, strictly, or says why it cannot; the adapter is to answer 400
- * with that reason. The first test checks, with real requests and raw bytes, what uWS 20.30
- * hands over, which the decoder relies on.
+ * Issue 11, defect 10: path parameters decoded inconsistently. `%ff` was kept literally, so
+ * `/chat/%ff` and `/chat/%25ff` named one room. decodePathSegment() decodes a segment as uWS
+ * hands it over, strictly, or says why it cannot; the adapter answers 400 with that reason. The
+ * first test checks, with real requests and raw bytes on a bare uWS app, what uWS 20.30 hands
+ * over, which the decoder relies on; the last ones, what a ProAPI app answers.
  */
 import { connect } from 'node:net';
-import { ProAPI, silentLogger, type WebSocketConnection } from '../../index';
+import uWS from 'uWebSockets.js';
 import { decodePathSegment, decodePathTail, InvalidPathEncoding } from '../../lib/routing/decode-path';
+import { startApp } from '../helpers/app';
+import { handshakeRequest, rawRequest } from '../helpers/raw-http';
 
 /** Sends an upgrade request whose path is `path` (raw bytes) and resolves with the response body. */
 function rawUpgrade(port: number, path: Buffer): Promise<string> {
@@ -35,10 +37,12 @@ const codePoints = (text: string): string[] => Array.from(text, (c) => c.codePoi
 
 describe('defect 10: path segments decode to one text each, or are refused', () => {
   it('relies on what uWS 20.30 hands over: raw bytes read as UTF-8, bytes that are not UTF-8 as U+FFFD, escapes untouched', async () => {
-    const app = new ProAPI({ logger: silentLogger });
-    // The raw path as uWS gave it to the adapter, as code points (the body is ASCII whatever the path).
-    app.websocket('/r/:room', (ws: WebSocketConnection) => ws.deny(400, codePoints(ws.path).join(' ')));
-    const port = await app.listen(0, '127.0.0.1');
+    const app = uWS.App();
+    // The raw path as uWS gives it, as code points (the body is ASCII whatever the path).
+    app.ws('/r/:room', { upgrade: (res, req) => void res.writeStatus('400 Bad Request').end(codePoints(req.getUrl()).join(' ')) });
+    const port = await new Promise<number>((resolve, reject) =>
+      app.listen('127.0.0.1', 0, (socket) => (socket ? resolve(uWS.us_socket_local_port(socket as unknown as uWS.us_socket)) : reject(new Error('listen failed')))),
+    );
     try {
       const seen = async (segment: Buffer): Promise<string> => {
         const body = await rawUpgrade(port, Buffer.concat([Buffer.from('/r/'), segment]));
@@ -55,7 +59,7 @@ describe('defect 10: path segments decode to one text each, or are refused', () 
       expect(decodePathSegment(await seen(Buffer.from([0xe9])))).toBeInstanceOf(InvalidPathEncoding);
       expect(decodePathSegment(await seen(Buffer.from('%C3%A9')))).toBe('é');
     } finally {
-      await app.close();
+      (app as unknown as { close(): void }).close();
     }
   });
 
@@ -102,5 +106,27 @@ describe('defect 10: path segments decode to one text each, or are refused', () 
     expect(decodePathTail('docs/caf%C3%A9.md')).toBe('docs/café.md');
     expect(decodePathTail('a/b')).toBe('a/b');
     for (const raw of ['a%2Fb', 'a%2fb', 'docs/%ff']) expect(decodePathTail(raw)).toBeInstanceOf(InvalidPathEncoding);
+  });
+
+  it('an app answers 400 with the reason for a path parameter that is not UTF-8, before the upgrade', async () => {
+    const { app, port } = await startApp({}, (a) => {
+      a.websocket('/chat/:room', (ws) => ws.deny(418, ws.params.room));
+      a.websocket('/files/*', (ws) => ws.deny(418, ws.params['*']));
+    });
+    try {
+      const answer = (path: string): ReturnType<typeof rawRequest> => rawRequest(port, handshakeRequest(path, port));
+      // Decoded once, as UTF-8: each text has one spelling.
+      expect(await answer('/chat/caf%C3%A9')).toMatchObject({ status: 418, body: 'café' });
+      expect(await answer('/chat/%25ff')).toMatchObject({ status: 418, body: '%ff' });
+      expect(await answer('/files/docs/caf%C3%A9.md')).toMatchObject({ status: 418, body: 'docs/café.md' });
+      const refused = await answer('/chat/%ff');
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatch(/not UTF-8/);
+      expect((await answer('/chat/100%')).status).toBe(400);
+      expect((await answer('/files/a%2Fb')).status).toBe(400);
+      expect((await app.stats()).refusals).toMatchObject({ '400': 3 });
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -50,7 +50,8 @@ class InspectGateway {
 describe('connection properties match what the client sent', () => {
   let server: StartedApp;
   beforeAll(async () => {
-    server = await startApp({ gateways: [InspectGateway] }, (app) =>
+    // The spec sends an Origin of its own: a browser page on another host, allowed here.
+    server = await startApp({ gateways: [InspectGateway], allowedOrigins: ['same-origin', 'http://example.test'] }, (app) =>
     {
       app.websocket('/files/*', async (ws) => {
         await ws.accept();

@@ -39,8 +39,8 @@ describe('room broadcasts to a slow receiver', () => {
     return [sender, fast, slow];
   }
 
-  it('drops what the slow receiver cannot take (maxBackpressure) without holding back the others', async () => {
-    server = await startPairServer({ maxBackpressure: MAX_BACKPRESSURE });
+  it('with closeOnBackpressureLimit: false, drops what the slow receiver cannot take without holding back the others', async () => {
+    server = await startPairServer({ maxBackpressure: MAX_BACKPRESSURE, closeOnBackpressureLimit: false });
     const [sender, fast, slow] = await openFeed();
 
     await floodPastSlowReceiver((message) => sender.conn.broadcastBytes('feed', message), fast.client);
@@ -63,13 +63,14 @@ describe('room broadcasts to a slow receiver', () => {
     expect(await server.app.getRoomSize('feed')).toBe(2);
   });
 
-  it('closes the slow receiver instead with closeOnBackpressureLimit, and the others keep receiving', async () => {
-    server = await startPairServer({ maxBackpressure: MAX_BACKPRESSURE, closeOnBackpressureLimit: true });
+  it('by default closes the slow receiver with 1013 instead, and the others keep receiving', async () => {
+    server = await startPairServer({ maxBackpressure: MAX_BACKPRESSURE });
     const [, fast, slow] = await openFeed();
 
     await floodPastSlowReceiver((message) => server.app.broadcastBytes('feed', message), fast.client);
 
-    await withTimeout(slow.conn.waitForClose(), 5000, 'the server to close the slow receiver');
+    const closed = await withTimeout(slow.conn.waitForClose(), 5000, 'the server to close the slow receiver');
+    expect(closed.code).toBe(1013);
     expect(await server.app.getRoomSize('feed')).toBe(2);
     server.app.broadcast('feed', 'after');
     expect(await fast.client.receiveText()).toBe('after');
