@@ -34,7 +34,7 @@ export class Cluster {
   private readonly live = new Map<number, WorkerHandle>();
   private readonly restartTimers = new Set<NodeJS.Timeout>();
   private readonly crashes = new Map<number, number>();
-  private readonly launch = launchOfThisProcess();
+  private readonly launch: ReturnType<typeof launchOfThisProcess>;
   private nextId = 1;
   private port: number;
   private started = false;
@@ -52,6 +52,7 @@ export class Cluster {
   private readonly onSignal = (): void => void this.stop();
 
   constructor(private readonly options: ClusterOptions) {
+    this.launch = launchOfThisProcess(options.workers);
     this.port = options.port;
   }
 

@@ -12,6 +12,8 @@ export interface WorkerBoot {
   readonly argv: readonly string[];
   /** ts-node as the main thread registered it, when it did (`ts-node main.ts`). */
   readonly tsNode: { readonly path: string; readonly options: object } | null;
+  /** How many workers share the process, and so its open-file limit. */
+  readonly workers: number;
 }
 
 /** A peer's end of a fresh MessageChannel. */

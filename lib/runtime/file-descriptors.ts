@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { WORKER_DATA_KEY } from '../cluster/control';
 
 /** Used where the process has no per-process descriptor limit (Windows) or it cannot be read. */
 const UNKNOWN_LIMIT_CONNECTIONS = 100_000;
@@ -47,9 +49,19 @@ export function connectionsForFileLimit(limit: number | null): number {
 
 let derived: number | undefined;
 
-/** The default `maxConnections` of this process, read once. */
+/**
+ * The default `maxConnections`, read once: what the process's open-file limit leaves for
+ * connections, divided among the fast-mode workers that share the process (each thread builds its
+ * own app), so together they stay under the limit.
+ */
 export function defaultMaxConnections(): number {
-  return (derived ??= connectionsForFileLimit(openFileLimit()));
+  return (derived ??= Math.floor(connectionsForFileLimit(openFileLimit()) / threadsSharingTheProcess()));
+}
+
+function threadsSharingTheProcess(): number {
+  if (isMainThread) return 1;
+  const boot = (workerData as Record<string, { workers?: unknown }> | null)?.[WORKER_DATA_KEY];
+  return typeof boot?.workers === 'number' && boot.workers > 0 ? boot.workers : 1;
 }
 
 /** How many descriptors this process has open right now, where the system shows it (Linux); else null. */
