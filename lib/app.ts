@@ -5,10 +5,7 @@ import { serveAsyncApi } from './asyncapi/serve-asyncapi';
 import type { Broker } from './broker/broker';
 import { LocalBroker } from './broker/local.broker';
 import type { ErrorHook } from './connection/error-hook';
-import type { UserData } from './connection/user-data';
-import { RouteDefinitionError } from './errors';
-import type { HttpHandler, HttpRoute } from './http-route';
-import type { Instrumentation } from './instrumentation/instrumentation';
+import type { HttpRoute } from './http-route';
 import { StatsCounters, type AppStats } from './instrumentation/stats';
 import type { Logger } from './logger';
 import { healthRoute } from './metrics/health-route';
@@ -16,47 +13,24 @@ import type { MetricsSnapshot } from './metrics/metrics-options';
 import type { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { requireMetrics, setUpMetrics } from './metrics/set-up-metrics';
 import { warnIfTransformerStorageMissing } from './messages/dto-validator';
-import { composeRoute } from './middleware/compose-middleware';
-import { constructMiddleware } from './middleware/construct-middleware';
-import { assertMiddleware } from './middleware/resolve-middleware';
 import { Cluster, workerCount } from './cluster/cluster';
 import { fastWorker, type FastWorker, type WorkerApp } from './cluster/fast-worker';
 import { withWorkerPeers } from './cluster/worker-metrics';
 import { usesWorkerBroker } from './cluster/worker-broker-rule';
-import type { Middleware, MiddlewareClass, WebSocketMiddleware } from './middleware/web-socket-middleware';
-import { resolveOptions, type GatewayClass, type ProAPIOptions, type ResolvedOptions } from './options';
-import { functionRoute } from './routing/function-route';
+import { resolveOptions, type ProAPIOptions, type ResolvedOptions } from './options';
 import type { AppDescriptor } from './routing/route-descriptor';
-import { AppRoomApi, type AppRooms } from './app-room-api';
-import { scanGateway } from './routing/gateway-scanner';
-import { compilePath } from './routing/path-pattern';
+import type { AppRooms } from './app-room-api';
+import { AppRegistry } from './app-registry';
 import type { Route } from './routing/route';
-import type { ConnectionHandler, RouteInfo } from './routing/route-info';
-import { buildRouteTable, describeApp, describeRoute } from './routing/route-table';
+import type { RouteInfo } from './routing/route-info';
+import { describeApp, describeRoute } from './routing/route-table';
 import { AppRuntime } from './runtime/app-runtime';
+import { AppInstances } from './app-instances';
+import { logRouteTable } from './routing/log-routes';
+import type { RunOptions } from './app-options';
 
-export interface RunOptions {
-  /** Default: `PORT` from the environment, else 8000. */
-  port?: number;
-  /** Default: `HOST` from the environment, else `0.0.0.0`. */
-  host?: string;
-  /**
-   * Fast mode: one worker thread per core, all serving the port, rooms shared between them. Each
-   * worker re-runs the program's entry file, which builds the app and calls `run()` there too
-   * (see the README's Fast mode section).
-   */
-  fast?: boolean;
-  /** Worker threads in fast mode. Default: `os.availableParallelism()` on Linux, 1 elsewhere. */
-  workers?: number;
-}
+export type { RunOptions, WebSocketRouteOptions } from './app-options';
 
-/** Options of a function-style route. */
-export interface WebSocketRouteOptions {
-  /** Middleware for this route, run after the app's global middleware, in this order. */
-  middlewares?: readonly Middleware[];
-}
-
-type Registration = { kind: 'gateway'; gateway: GatewayClass | object } | { kind: 'function'; route: Route };
 
 /**
  * A ProAPI application: gateways and function handlers on one uWebSockets.js server.
@@ -65,16 +39,11 @@ type Registration = { kind: 'gateway'; gateway: GatewayClass | object } | { kind
  * app.websocket('/ws', async (ws) => { await ws.accept(); await ws.sendText('hello'); });
  * const port = await app.listen(8000);
  */
-export class ProAPI extends AppRoomApi {
+export class ProAPI extends AppRegistry {
   private readonly options: ResolvedOptions;
-  private readonly registrations: Registration[] = [];
-  private readonly httpRoutes: HttpRoute[] = [];
-  private readonly instances = new Map<GatewayClass, object>();
-  private readonly middlewareInstances = new Map<MiddlewareClass, WebSocketMiddleware>();
-  private globalMiddlewares: readonly Middleware[] = [];
+  private readonly instances: AppInstances;
   private broker: Broker;
   private readonly onError: ErrorHook | undefined;
-  private readonly instrumentations: Instrumentation[] = [];
   private readonly counters = new StatsCounters();
   private readonly prometheus: PrometheusMetrics | null;
   private readonly health: HttpRoute | null;
@@ -84,12 +53,18 @@ export class ProAPI extends AppRoomApi {
   /** Fast mode, in a worker thread: this worker. */
   private fast: FastWorker | null = null;
   private table: readonly Route[] | null = null;
+
+  /** @internal */
+  protected get sealed(): boolean {
+    return this.table !== null;
+  }
   private removeSignalHandlers: (() => void) | undefined;
   private closed = false;
 
   constructor(options: ProAPIOptions = {}) {
     super();
     this.options = resolveOptions(options);
+    this.instances = new AppInstances(this.options);
     this.broker = options.broker ?? new LocalBroker();
     this.onError = options.onError;
     UwsAdapter.checkNativeBinary(this.options.logger);
@@ -106,87 +81,9 @@ export class ProAPI extends AppRoomApi {
     return this.options.logger;
   }
 
-  /**
-   * Middleware every WebSocket route runs first, in this order; class and
-   * method middleware follow. Set it (or call {@link use}) before `listen()`; the array it returns
-   * is frozen, so every change goes through the checks of the setter.
-   * @example
-   * app.websocketMiddlewares = [new LoggingMiddleware()];
-   */
-  get websocketMiddlewares(): readonly Middleware[] {
-    return this.globalMiddlewares;
-  }
-
-  set websocketMiddlewares(middlewares: readonly Middleware[]) {
-    this.assertNotSealed('websocketMiddlewares');
-    if (!Array.isArray(middlewares)) throw new TypeError('app.websocketMiddlewares must be an array of middleware');
-    middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocketMiddlewares[${i}]`));
-    this.globalMiddlewares = Object.freeze([...middlewares]);
-  }
-
-  /**
-   * Appends global WebSocket middleware (see {@link websocketMiddlewares}).
-   * @example
-   * app.use(new LoggingMiddleware(), async (ws, next) => next());
-   */
-  use(...middlewares: Middleware[]): this {
-    this.websocketMiddlewares = [...this.globalMiddlewares, ...middlewares];
-    return this;
-  }
-
-  /** Adds a gateway class (built by the container, or `new Gateway()`) or a ready instance. */
-  register(gateway: GatewayClass | object): this {
-    this.assertNotSealed(typeof gateway === 'function' ? gateway.name : gateway.constructor.name);
-    this.registrations.push({ kind: 'gateway', gateway });
-    return this;
-  }
-
-  /**
-   * Adds a function-style route.
-   * @example
-   * app.websocket('/chat/:room', async (ws) => { await ws.accept(); await ws.sendText(ws.params.room); });
-   * app.websocket('/secure', secureHandler, { middlewares: [new AuthMiddleware(authenticate)] });
-   */
-  websocket<TUserData extends object = UserData>(
-    path: string,
-    handler: ConnectionHandler<TUserData>,
-    options: WebSocketRouteOptions = {},
-  ): this {
-    this.assertNotSealed(path);
-    const compiled = compilePath(path);
-    if (typeof compiled === 'string') throw new RouteDefinitionError(`app.websocket(): ${compiled}`);
-    if (typeof handler !== 'function') throw new RouteDefinitionError(`app.websocket('${path}'): handler must be a function`);
-    const middlewares = options.middlewares ?? [];
-    middlewares.forEach((m: unknown, i) => assertMiddleware(m, `app.websocket('${path}') middlewares[${i}]`));
-    // userData starts empty for every connection; its type is the handler's to declare.
-    const route = functionRoute(path, compiled, handler as unknown as ConnectionHandler, middlewares);
-    this.registrations.push({ kind: 'function', route });
-    return this;
-  }
-
-  /** Serves a plain HTTP GET route, e.g. a page that opens the WebSocket. */
-  get(path: string, handler: HttpHandler): this {
-    this.assertNotSealed(path);
-    const compiled = compilePath(path);
-    if (typeof compiled === 'string') throw new RouteDefinitionError(`app.get(): ${compiled}`);
-    this.httpRoutes.push({ method: 'get', path, handler });
-    return this;
-  }
-
   /** The route table: scans every registered gateway (without starting a server). */
   get routes(): readonly RouteInfo[] {
     return this.buildRoutes().map(describeRoute);
-  }
-
-  /**
-   * Adds hooks for metrics and tracing, before `listen()`.
-   * @example
-   * app.instrument({ connectionOpened: (route) => opened.inc({ route }) });
-   */
-  instrument(instrumentation: Instrumentation): this {
-    this.assertNotSealed('instrumentation');
-    this.instrumentations.push(instrumentation);
-    return this;
   }
 
   /**
@@ -232,13 +129,7 @@ export class ProAPI extends AppRoomApi {
       onError: this.onError,
     });
     this.runtime = runtime;
-    for (const route of table) {
-      const info = describeRoute(route);
-      const chain = info.middlewares.length > 0 ? ` [${info.middlewares.join(' -> ')}]` : '';
-      const accepts = acceptRule(route);
-      logger.info({ method: 'WS', ...info, accepts }, `route WS ${route.path} -> ${route.gatewayName}.${route.handlerName}${chain}; ${accepts}`);
-    }
-    for (const route of this.httpRoutes) logger.info({ method: 'GET', path: route.path }, `route GET ${route.path}`);
+    logRouteTable(logger, table, this.httpRoutes);
     try {
       return await runtime.listen(port, host, checkPortFree);
     } catch (error) {
@@ -362,46 +253,7 @@ export class ProAPI extends AppRoomApi {
   }
 
   private buildRoutes(): readonly Route[] {
-    if (this.table) return this.table;
-    const { logger } = this.options;
-    const instantiate = (cls: MiddlewareClass): WebSocketMiddleware => this.middlewareInstanceOf(cls);
-    const routes = this.registrations.map((registration) => {
-      const route = registration.kind === 'function' ? registration.route : scanGateway(this.instanceOf(registration.gateway));
-      return composeRoute(route, [...this.globalMiddlewares, ...route.middlewares], instantiate, logger);
-    });
-    return buildRouteTable(routes, instantiate);
+    return (this.table ??= this.instances.buildRoutes(this.registrations, this.globalMiddlewares));
   }
 
-  private middlewareInstanceOf(cls: MiddlewareClass): WebSocketMiddleware {
-    let instance = this.middlewareInstances.get(cls);
-    if (!instance) {
-      instance = this.options.container ? this.options.container.get(cls) : constructMiddleware(cls);
-      this.middlewareInstances.set(cls, instance);
-    }
-    return instance;
-  }
-
-  private instanceOf(gateway: GatewayClass | object): object {
-    if (typeof gateway !== 'function') return gateway;
-    const cls = gateway as GatewayClass;
-    let instance = this.instances.get(cls);
-    if (!instance) {
-      instance = this.options.container ? this.options.container.get(cls) : new cls();
-      this.instances.set(cls, instance);
-    }
-    return instance;
-  }
-
-  private assertNotSealed(what: string): void {
-    if (this.table) {
-      throw new RouteDefinitionError(`cannot add ${what} after listen(); register every route before calling listen()`);
-    }
-  }
-}
-
-/** Who accepts a route's connections, as the boot log says it. */
-function acceptRule({ descriptor }: Route): string {
-  if (descriptor.style === 'messages' && descriptor.connect === null) return 'accepted by ProAPI (no @OnConnect)';
-  const where = descriptor.style === 'function' ? 'the handler' : '@OnConnect';
-  return `${where} must accept(); returning without it answers HTTP 403`;
 }
