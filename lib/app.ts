@@ -16,6 +16,7 @@ import { warnIfTransformerStorageMissing } from './messages/dto-validator';
 import { Cluster, workerCount } from './cluster/cluster';
 import { fastWorker, type FastWorker, type WorkerApp } from './cluster/fast-worker';
 import { withWorkerPeers } from './cluster/worker-metrics';
+import { usesWorkerBroker } from './cluster/worker-broker-rule';
 import { resolveOptions, type ProAPIOptions, type ResolvedOptions } from './options';
 import type { AppDescriptor } from './routing/route-descriptor';
 import type { AppRooms } from './app-room-api';
@@ -229,7 +230,8 @@ export class ProAPI extends AppRegistry {
   private async startCluster(port: number, host: string, workers: number | undefined): Promise<number> {
     if (this.closed || this.runtime || this.cluster) throw new Error('run() was already called on this app');
     const { logger, shutdownTimeoutMs } = this.options;
-    const cluster = (this.cluster = new Cluster({ port, host, workers: workerCount(workers, logger), logger, shutdownTimeoutMs }));
+    const viaBroker = !usesWorkerBroker(this.broker);
+    const cluster = (this.cluster = new Cluster({ port, host, workers: workerCount(workers, logger), logger, shutdownTimeoutMs, viaBroker }));
     await cluster.start();
     return cluster.servingPort;
   }
@@ -243,6 +245,7 @@ export class ProAPI extends AppRegistry {
       abort: () => this.runtime?.adapter.abort(),
       localStats: () => this.counters.snapshot(this.runtime?.rooms.localRooms().length ?? 0),
       deliver: (room, data, isBinary) => this.runtime?.rooms.deliver(room, data, isBinary),
+      publish: (room, data, isBinary) => this.runtime?.rooms.publish(room, data, isBinary, null),
       roomSize: (room) => this.getRoomSize(room),
       rooms: () => this.getRooms(),
       metricsSnapshot: () => this.prometheus?.snapshot() ?? null,

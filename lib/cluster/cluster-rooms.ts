@@ -13,17 +13,23 @@ interface Waiting {
 
 /**
  * The app's rooms and stats as the main thread of a fast-mode app reaches them. It serves no
- * connection: a broadcast goes to every serving worker, each handing it to its own members, and
- * a question goes to one serving worker, which answers for the whole app.
+ * connection. A broadcast goes to every serving worker, each handing it to its own members; with
+ * a broker beyond the process (`viaBroker`), where each worker is a node of that broker, it goes
+ * to one serving worker, which publishes it as its own (the broker brings it to the others). A
+ * question goes to one serving worker, which answers for the whole app.
  */
 export class ClusterRooms {
   private readonly waiting = new Map<number, Waiting>();
   private nextToken = 1;
 
-  constructor(private readonly workers: () => Iterable<WorkerHandle>) {}
+  constructor(
+    private readonly workers: () => Iterable<WorkerHandle>,
+    private readonly viaBroker: boolean,
+  ) {}
 
   publish(room: string, data: Payload, isBinary: boolean): void {
-    const message = { type: 'publish', room, data: ownBytes(data), isBinary } as const;
+    const message = { type: 'publish', room, data: ownBytes(data), isBinary, forward: this.viaBroker } as const;
+    if (this.viaBroker) return this.firstReady()?.send(message);
     for (const worker of this.workers()) if (worker.state === 'ready') worker.send(message);
   }
 
@@ -56,13 +62,18 @@ export class ClusterRooms {
     }
   }
 
+  /** The longest-serving ready worker: the main thread's broadcasts keep their order through it. */
+  private firstReady(): WorkerHandle | undefined {
+    for (const worker of this.workers()) if (worker.state === 'ready') return worker;
+    return undefined;
+  }
+
   private ask(question: Question, room: string): Promise<unknown> {
     return new Promise((resolve) => this.send(question, room, resolve));
   }
 
   private send(question: Question, room: string, resolve: (value: unknown) => void): void {
-    let worker: WorkerHandle | undefined;
-    for (const w of this.workers()) if (w.state === 'ready') worker ??= w;
+    const worker = this.firstReady();
     if (!worker) return resolve(undefined);
     const token = this.nextToken++;
     this.waiting.set(token, { worker, question, room, resolve });

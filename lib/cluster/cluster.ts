@@ -18,6 +18,8 @@ export interface ClusterOptions {
   readonly logger: Logger;
   /** How long each worker's `app.close()` waits for handlers. */
   readonly shutdownTimeoutMs: number;
+  /** The app's broker reaches other processes: each worker is a node of it (no worker broker). */
+  readonly viaBroker: boolean;
 }
 
 /** A worker still loading after this long is worth a warning (ts-node compiling a big app takes a while). */
@@ -41,7 +43,7 @@ export class Cluster {
   private stopping: Promise<void> | null = null;
   private startup: { resolve(): void; reject(error: Error): void } | null = null;
   /** The app's room API and stats, in the main thread: through the workers. */
-  readonly rooms = new ClusterRooms(() => this.live.values());
+  readonly rooms: ClusterRooms;
   private readonly events: WorkerEvents = {
     answered: (worker, token, value) => this.rooms.answered(worker, token, value),
     booted: (worker) => this.booted(worker),
@@ -54,6 +56,7 @@ export class Cluster {
   constructor(private readonly options: ClusterOptions) {
     this.launch = launchOfThisProcess(options.workers);
     this.port = options.port;
+    this.rooms = new ClusterRooms(() => this.live.values(), options.viaBroker);
   }
 
   /**

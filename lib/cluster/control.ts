@@ -32,8 +32,11 @@ export type ToWorker =
   | { readonly type: 'peer-gone'; readonly id: number }
   /** Close gracefully: every connection gets 1001. */
   | { readonly type: 'stop' }
-  /** `app.broadcast*()` in the main thread: to this worker's members of `room`. */
-  | { readonly type: 'publish'; readonly room: string; readonly data: Payload; readonly isBinary: boolean }
+  /**
+   * `app.broadcast*()` in the main thread: to this worker's members of `room`, and with `forward`
+   * (a broker beyond the process, told to one worker only) to every other node of that broker too.
+   */
+  | { readonly type: 'publish'; readonly room: string; readonly data: Payload; readonly isBinary: boolean; readonly forward: boolean }
   /** A room query or `app.stats()` in the main thread, answered for the whole app. */
   | { readonly type: 'ask'; readonly token: number; readonly question: Question; readonly room: string };
 

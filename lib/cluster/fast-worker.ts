@@ -1,6 +1,5 @@
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Broker } from '../broker/broker';
-import { LocalBroker } from '../broker/local.broker';
 import { WorkerBroker } from '../broker/worker.broker';
 import type { Payload } from '../connection/message';
 import type { AppStats } from '../instrumentation/stats';
@@ -9,6 +8,7 @@ import type { MetricsSnapshot } from '../metrics/metrics-options';
 import { mergeWorkerStats, type WorkerStats } from './cluster-stats';
 import { WORKER_DATA_KEY, type FromWorker, type Question, type ToWorker, type WorkerBoot } from './control';
 import { PeerMesh } from './peer-mesh';
+import { usesWorkerBroker } from './worker-broker-rule';
 
 /** What a fast-mode worker needs of the app it serves. */
 export interface WorkerApp {
@@ -24,6 +24,8 @@ export interface WorkerApp {
   localStats(): AppStats;
   /** Hands a room message to this worker's members of `room` only. */
   deliver(room: string, data: Payload, isBinary: boolean): void;
+  /** Publishes a room message as a broadcast of this worker: its members, and the broker's other nodes. */
+  publish(room: string, data: Payload, isBinary: boolean): void;
   roomSize(room: string): Promise<number>;
   rooms(): Promise<string[]>;
   /** This worker's Prometheus metrics, when the app has them on. */
@@ -67,7 +69,7 @@ export class FastWorker {
     if (this.app) throw new Error('fast mode serves one app per program: app.run() was called twice in this worker');
     this.app = app;
     const mesh = (this.mesh = new PeerMesh(this.id, app.logger));
-    app.swapBroker((current) => (current instanceof LocalBroker ? new WorkerBroker(mesh) : current));
+    app.swapBroker((current) => (usesWorkerBroker(current) ? new WorkerBroker(mesh) : current));
     mesh.answer('stats', (): WorkerStats => ({ id: this.id, stats: app.localStats() }));
     mesh.answer('metrics', () => app.metricsSnapshot());
     // A thread that ends with uWS sockets open aborts the whole process: close them first, always.
@@ -121,7 +123,8 @@ export class FastWorker {
         void this.stop();
         break;
       case 'publish':
-        this.app!.deliver(message.room, message.data, message.isBinary);
+        if (message.forward) this.app!.publish(message.room, message.data, message.isBinary);
+        else this.app!.deliver(message.room, message.data, message.isBinary);
         break;
       case 'ask':
         void this.answer(message.token, message.question, message.room);

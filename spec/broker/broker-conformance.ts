@@ -104,14 +104,16 @@ export function brokerConformance(name: string, startCluster: () => Promise<Conf
       for (const m of inRoom) await m.join(roomName);
       await outsider.publish(roomName, 'broadcast', 'from outside');
       await expectExactly(inRoom, [outsider], [{ kind: 'text', text: 'from outside' }]);
-      const query = (kind: string): string => `?room=${encodeURIComponent(roomName)}&text=app-${kind}&kind=${kind}`;
-      for (const url of cluster.urls) {
-        const http = url.replace(/^ws/, 'http');
-        for (const kind of ['text', 'json', 'bytes'] as const) expect((await httpGet(`${http}/app/broadcast${query(kind)}`)).status).toBe(200);
+      for (const [node, url] of cluster.urls.entries()) {
+        // One request, three broadcasts: one publisher, so one order at every member. (Requests of
+        // their own could reach different workers of a fast-mode node: publishers of their own.)
+        const query = `?room=${encodeURIComponent(roomName)}&text=app-${node}&kind=text&kind=json&kind=bytes`;
+        expect((await httpGet(`${url.replace(/^ws/, 'http')}/app/broadcast${query}`)).status).toBe(200);
+        const text = `app-${node}`;
         await expectExactly(inRoom, [outsider], [
-          { kind: 'text', text: 'app-text' },
-          { kind: 'json', text: 'app-json' },
-          { kind: 'bytes', text: 'app-bytes' },
+          { kind: 'text', text },
+          { kind: 'json', text },
+          { kind: 'bytes', text },
         ]);
       }
       await Promise.all([...inRoom, outsider].map((m) => m.close()));

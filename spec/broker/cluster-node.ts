@@ -5,7 +5,7 @@
  * an unhandled rejection or uncaught exception prints a line starting with FATAL.
  */
 import pino from 'pino';
-import type { Broker } from '../../index';
+import { brokerFromEnv } from './broker-from-env';
 import { createApp } from './conformance-app';
 
 process.on('unhandledRejection', (reason) => console.log(`FATAL unhandled rejection: ${String((reason as Error)?.stack ?? reason)}`));
@@ -14,16 +14,8 @@ process.on('uncaughtException', (error) => {
   process.exit(70);
 });
 
-const kind = process.env.BROKER;
-const url = process.env.BROKER_URL;
-const prefix = process.env.BROKER_PREFIX;
-// Only the client this node uses is loaded (and transpiled): nodes boot faster.
-/* eslint-disable @typescript-eslint/no-require-imports */
-const broker: Broker & { stats(): unknown } =
-  kind === 'nats'
-    ? new (require('../../nats') as typeof import('../../nats')).NatsBroker({ servers: url, prefix })
-    : new (require('../../redis') as typeof import('../../redis')).RedisBroker({ url, prefix });
-/* eslint-enable @typescript-eslint/no-require-imports */
+const broker = brokerFromEnv();
+if (broker === null) throw new Error('cluster-node.ts needs BROKER=redis|nats');
 const app = createApp({ broker, logger: pino({ level: 'warn' }, pino.destination(1)) });
 app.get('/broker/stats', async () => ({
   headers: { 'Content-Type': 'application/json' },

@@ -72,16 +72,22 @@ function publishWith(ws: WebSocketConnection, { room, variant, text }: PublishCo
   }
 }
 
-/** The app of one node; `/app/broadcast?room=&text=&kind=text|json|bytes` and `/app/rooms?room=` reach the app.* methods. */
+/**
+ * The app of one node; `/app/broadcast?room=&text=&kind=text|json|bytes` and `/app/rooms?room=` reach
+ * the app.* methods. `kind` may repeat: one request publishes once per kind, in that order, from one
+ * publisher (in fast mode the worker that serves the request, whichever it is).
+ */
 export function createApp(options: ProAPIOptions = {}): ProAPI {
   const app = new ProAPI({ logger: silentLogger, ...options, gateways: [MemberGateway] });
   app.get('/app/broadcast', (req) => {
     const room = req.query.get('room') ?? '';
     const text = req.query.get('text') ?? '';
-    const kind = req.query.get('kind') ?? 'text';
-    if (kind === 'json') app.broadcastJson(room, { text });
-    else if (kind === 'bytes') app.broadcastBytes(room, Buffer.from(text));
-    else app.broadcast(room, text);
+    const kinds = req.query.getAll('kind');
+    for (const kind of kinds.length > 0 ? kinds : ['text']) {
+      if (kind === 'json') app.broadcastJson(room, { text });
+      else if (kind === 'bytes') app.broadcastBytes(room, Buffer.from(text));
+      else app.broadcast(room, text);
+    }
     return 'sent';
   });
   app.get('/app/rooms', async (req) => {
