@@ -18,13 +18,17 @@ import { createHash } from 'node:crypto';
 const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 /*
- * Every write renews the TTL of the registry and of the node's room set (ten node timeouts), so
- * a cluster that is gone entirely (every node killed) leaves no registry behind.
+ * Every write renews the TTL of the registry, of the node's room set and of the room counts it
+ * writes (ten node timeouts; a heartbeat renews the counts of the node's rooms), so a cluster
+ * that is gone entirely (every node killed) leaves nothing behind.
  */
 const KEEP = `
 local function keep(p, id, ttl)
   redis.call('PEXPIRE', p .. ':nodes', ttl * 10)
   redis.call('PEXPIRE', p .. ':node:' .. id, ttl * 10)
+end
+local function keepRoom(p, room, ttl)
+  redis.call('PEXPIRE', p .. ':room:' .. room, ttl * 10)
 end`;
 
 const PURGE = `
@@ -61,6 +65,7 @@ for i = 5, #ARGV, 2 do
   else
     redis.call('HSET', p .. ':room:' .. room, id, count)
     redis.call('SADD', set, room)
+    keepRoom(p, room, tonumber(ARGV[3]))
   end
 end
 keep(p, id, tonumber(ARGV[3]))
@@ -72,6 +77,7 @@ export const HEARTBEAT = new PresenceScript(`${NOW}${PURGE}${KEEP}
 local p, id = ARGV[1], ARGV[2]
 local added = redis.call('ZADD', p .. ':nodes', now + tonumber(ARGV[3]), id)
 keep(p, id, tonumber(ARGV[3]))
+for _, room in ipairs(redis.call('SMEMBERS', p .. ':node:' .. id)) do keepRoom(p, room, tonumber(ARGV[3])) end
 local dead = redis.call('ZRANGEBYSCORE', p .. ':nodes', '-inf', '(' .. now)
 for _, node in ipairs(dead) do purge(p, node) end
 return {added, #dead}`);
