@@ -72,7 +72,8 @@ export class ProAPI extends AppRegistry {
     if (options.websocketMiddlewares) this.websocketMiddlewares = options.websocketMiddlewares;
     if (options.instrumentation) this.instrumentations.push(...[options.instrumentation].flat());
     for (const gateway of options.gateways ?? []) this.register(gateway);
-    this.prometheus = setUpMetrics(withWorkerPeers(options.metrics, () => this.fast), this);
+    const metricsHost = { instrument: this.instrument.bind(this), get: this.get.bind(this), stats: () => this.statsToScrape() };
+    this.prometheus = setUpMetrics(withWorkerPeers(options.metrics, () => this.fast), metricsHost);
     if (options.asyncapi) serveAsyncApi(this, options.asyncapi);
     this.health = healthRoute(options.health, () => this.closed);
   }
@@ -174,6 +175,15 @@ export class ProAPI extends AppRegistry {
     if (this.fast && this.runtime) return this.fast.stats();
     if (this.cluster) return (await this.cluster.rooms.stats()) ?? this.counters.snapshot(0);
     return this.runtime ? this.runtime.stats() : this.counters.snapshot(0);
+  }
+
+  /**
+   * What a metrics scrape reads: in a fast-mode worker, the app's rooms but this worker's own
+   * count of messages not forwarded, since a scrape sums every worker's snapshot.
+   */
+  private async statsToScrape(): Promise<AppStats> {
+    const stats = await this.stats();
+    return this.fast && this.runtime ? { ...stats, notForwarded: this.counters.snapshot(0).notForwarded } : stats;
   }
 
   /**

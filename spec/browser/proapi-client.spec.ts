@@ -75,8 +75,9 @@ describe('proapi/client in headless Chromium, as plain ES modules', () => {
 
     await app.close();
     await waitForLog(page, 'disconnected 1001');
-    // Not on the same port: a browser leaves the server's side of a closed WebSocket in TIME_WAIT,
-    // and uWS's listening socket cannot be bound over it (spec/client covers the same port in Node).
+    // Not on the same port: app.close() leaves the server's side of each closed WebSocket in
+    // TIME_WAIT, and uWS 20.30's listening socket cannot be bound over it (spec/client restarts on
+    // another port too; README, uWebSockets.js caveats).
     app = calculatorApp(undefined, fromPages);
     const again = await app.listen(0, '127.0.0.1');
     await page.evaluate((next) => ((globalThis as unknown as { location: { hash: string } }).location.hash = String(next)), again);
