@@ -81,7 +81,7 @@ export class NatsNode implements RoomChannels {
     }
     const cause = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
     if (!this.options.optional) {
-      connecting.then((nc) => nc.close(), () => undefined);
+      connecting.then((nc) => nc.close(), () => undefined).catch(() => undefined); // a late connection is just closed
       throw new Error(
         `NatsBroker: cannot reach NATS at ${this.servers.join(', ')} within ${this.options.connectTimeoutMs} ms (${cause}). ` +
           'Start NATS or fix the servers (PROAPI_NATS_URL), or pass { optional: true } to serve this node alone until NATS is reachable.',

@@ -19,7 +19,7 @@ const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + m
 
 /*
  * Every write renews the TTL of the registry, of the node's room set and of the room counts it
- * writes (ten node timeouts; a heartbeat renews the counts of the node's rooms), so a cluster
+ * writes (ten node timeouts; RENEW keeps the counts of a node's quiet rooms alive), so a cluster
  * that is gone entirely (every node killed) leaves nothing behind.
  */
 const KEEP = `
@@ -77,10 +77,15 @@ export const HEARTBEAT = new PresenceScript(`${NOW}${PURGE}${KEEP}
 local p, id = ARGV[1], ARGV[2]
 local added = redis.call('ZADD', p .. ':nodes', now + tonumber(ARGV[3]), id)
 keep(p, id, tonumber(ARGV[3]))
-for _, room in ipairs(redis.call('SMEMBERS', p .. ':node:' .. id)) do keepRoom(p, room, tonumber(ARGV[3])) end
 local dead = redis.call('ZRANGEBYSCORE', p .. ':nodes', '-inf', '(' .. now)
 for _, node in ipairs(dead) do purge(p, node) end
 return {added, #dead}`);
+
+/** ARGV: prefix, ttl ms, then rooms: renews the TTL of those rooms' counts (a node's rooms, in chunks). */
+export const RENEW = new PresenceScript(`${KEEP}
+local p, ttl = ARGV[1], tonumber(ARGV[2])
+for i = 3, #ARGV do keepRoom(p, ARGV[i], ttl) end
+return #ARGV - 2`);
 
 /** ARGV: prefix, node id, room. Members of the room on every live node but this one. */
 export const ROOM_SIZE = new PresenceScript(`${NOW}

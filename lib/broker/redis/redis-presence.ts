@@ -1,5 +1,5 @@
 import type { BrokerHost } from '../broker';
-import { HEARTBEAT, LEAVE, ROOMS, ROOM_SIZE, UPDATE, type PresenceScript } from './presence-scripts';
+import { HEARTBEAT, LEAVE, RENEW, ROOMS, ROOM_SIZE, UPDATE, type PresenceScript } from './presence-scripts';
 
 /** The part of a node-redis client presence needs: scripts. */
 export interface ScriptClient {
@@ -7,8 +7,10 @@ export interface ScriptClient {
   eval(script: string, options: { arguments: string[] }): Promise<unknown>;
 }
 
-/** Rooms per script call when this node writes all its counts again (keeps each call short). */
-const RESYNC_CHUNK = 500;
+/** Rooms per script call (keeps each call, which blocks Redis while it runs, short). */
+const SCRIPT_CHUNK = 500;
+/** Quiet rooms' counts are renewed this often, in node timeouts: well within their TTL of ten. */
+const RENEW_EVERY_TIMEOUTS = 2.5;
 
 /**
  * This node's side of cluster presence in Redis (see presence-scripts.ts): it writes its room
@@ -19,6 +21,7 @@ export class RedisPresence {
   private readonly dirty = new Map<string, number>();
   private flushScheduled = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
   private readonly ttl: string;
 
   constructor(
@@ -48,9 +51,9 @@ export class RedisPresence {
     this.dirty.clear();
     const rooms = this.host.localRooms();
     let reset = '1';
-    for (let start = 0; start === 0 || start < rooms.length; start += RESYNC_CHUNK) {
+    for (let start = 0; start === 0 || start < rooms.length; start += SCRIPT_CHUNK) {
       const args = [this.prefix, this.host.nodeId, this.ttl, reset];
-      for (const room of rooms.slice(start, start + RESYNC_CHUNK)) args.push(room, String(this.host.localRoomSize(room)));
+      for (const room of rooms.slice(start, start + SCRIPT_CHUNK)) args.push(room, String(this.host.localRoomSize(room)));
       await this.run(UPDATE, args);
       reset = '0';
     }
@@ -58,6 +61,7 @@ export class RedisPresence {
 
   startHeartbeat(): void {
     this.heartbeatTimer ??= setInterval(this.heartbeat, this.heartbeatMs).unref();
+    this.renewTimer ??= setInterval(this.renew, Number(this.ttl) * RENEW_EVERY_TIMEOUTS).unref();
   }
 
   /** Members of `room` on every node. */
@@ -82,19 +86,33 @@ export class RedisPresence {
 
   stopHeartbeat(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
     this.heartbeatTimer = null;
+    this.renewTimer = null;
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
     if (this.dirty.size === 0) return;
     if (!this.reachable()) return this.dirty.clear(); // resync() writes everything on reconnect
-    const args = [this.prefix, this.host.nodeId, this.ttl, '0'];
-    for (const [room, size] of this.dirty) args.push(room, String(size));
+    const changes = [...this.dirty];
     this.dirty.clear();
-    this.run(UPDATE, args).then((added) => {
-      if (added === 1) this.resyncQuietly();
-    }, this.failed);
+    for (let start = 0; start < changes.length; start += SCRIPT_CHUNK) {
+      const args = [this.prefix, this.host.nodeId, this.ttl, '0'];
+      for (const [room, size] of changes.slice(start, start + SCRIPT_CHUNK)) args.push(room, String(size));
+      this.run(UPDATE, args).then((added) => {
+        if (added === 1) this.resyncQuietly();
+      }, this.failed);
+    }
+  };
+
+  /** Keeps the counts of rooms whose membership has not changed lately from expiring. */
+  private readonly renew = (): void => {
+    if (!this.reachable()) return;
+    const rooms = this.host.localRooms();
+    for (let start = 0; start < rooms.length; start += SCRIPT_CHUNK) {
+      this.run(RENEW, [this.prefix, this.ttl, ...rooms.slice(start, start + SCRIPT_CHUNK)]).catch(this.failed);
+    }
   };
 
   private readonly heartbeat = (): void => {
