@@ -73,7 +73,6 @@ export interface ConnectionLimits {
    * which it otherwise keeps while the client answers pings. Default 0.
    */
   maxLifetimeMinutes: number;
-  // Issue 11 (hardening), one message's cost:
   /**
    * Most values `receiveJson()` and `@OnMessage` accept in one JSON message: every member of an
    * object and every element of an array counts one, an empty object or array counts one. What
@@ -103,6 +102,5 @@ export const DEFAULT_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   maxRoomsPerConnection: 1024,
   maxHeaderBytes: 16 * 1024,
   maxLifetimeMinutes: 0,
-  // Issue 11 (hardening):
   maxJsonValues: 4096,
 });

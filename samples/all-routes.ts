@@ -4,7 +4,7 @@ import { addEcho } from './echo';
 import { addMiddlewareRoutes } from './middleware-routes';
 
 /**
- * What `npm start` runs: every route of the spec on one port (8000 unless `PORT` says otherwise).
+ * What `npm start` runs: every route the README lists under "What `npm start` serves", on one port (8000 unless `PORT` says otherwise).
  *
  * | path | sample | |
  * |---|---|---|

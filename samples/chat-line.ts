@@ -4,7 +4,7 @@ import { WebSocketDisconnect, WebSocketProtocolError, WebSocketValidationError, 
 export const MAX_CONTENT_CHARACTERS = 2000;
 
 /**
- * What a chat client sends: `{ "type": "message", "content": "hi" }` (the spec's client example),
+ * What a chat client sends: `{ "type": "message", "content": "hi" }` (what the README's client example sends),
  * nothing else. The server builds what it relays from `content` alone, so a client never chooses
  * the relayed `type` or `username`.
  */

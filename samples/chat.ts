@@ -23,7 +23,7 @@ const MAX_NAME_CHARACTERS = 40;
 const HIDDEN_CHARACTERS = /[\p{Cc}\p{Cf}\p{Cs}]/gu;
 
 /**
- * What a client may send: `{ "type": "message", "content": "hi" }` (the spec's client example;
+ * What a client may send: `{ "type": "message", "content": "hi" }` (what the README's client example sends;
  * `type` may be left out). Any other field, or another type, is refused.
  */
 export class ChatMessage {
@@ -52,7 +52,7 @@ interface ChatUser {
 }
 
 /**
- * The spec's chat application as a gateway, plus the page at `/` that talks to it.
+ * The chat application as a gateway, plus the page at `/` that talks to it.
  *
  * Client → server: `{ "type": "message", "content": "hi" }`. Anything else (another type, other
  * fields, a blank or over-long message) is answered with `{ type: 'error', error, message, ... }`

@@ -1,8 +1,8 @@
 import { ProAPI, WebSocketDisconnect, type ProAPIOptions, type WebSocketRouteOptions } from '../index';
 
 /**
- * The spec's "Basic Usage" echo, written the way its "Error Handling" section advises: an error
- * is logged, and whatever ends the loop, `finally` leaves the connection closed.
+ * The basic echo, with its error handling: an error is logged, and whatever ends the loop,
+ * `finally` leaves the connection closed.
  * `addEcho(app, '/limited', { middlewares: [...] })` serves the same echo elsewhere.
  */
 export function addEcho(app: ProAPI, path = '/ws', options: WebSocketRouteOptions = {}): ProAPI {

@@ -4,7 +4,7 @@ import { chatLines } from './chat-line';
 import { addEcho } from './echo';
 
 /**
- * The spec's middleware routes:
+ * The middleware routes `npm start` serves:
  * - `/secure`: `AuthMiddleware`; `?token=secret` is the admin, who is welcomed with
  *   `{"message": "Welcome, admin!"}`; a wrong or missing token gets HTTP 401 before the upgrade.
  *   Then each `{"type": "message", "content": "hi"}` is answered with
@@ -18,7 +18,7 @@ export interface User {
   username: string;
 }
 
-/** The spec's authenticate function. A real app verifies a session or a JWT here. */
+/** The demo's authenticate function: the token `secret` is the admin. A real app verifies a session or a JWT here. */
 export function authenticate(_ws: WebSocketConnection, token: string | undefined): User | null {
   return token === 'secret' ? { username: 'admin' } : null;
 }

@@ -4,7 +4,7 @@ import { addChatPage } from './chat';
 import { chatLines } from './chat-line';
 
 /**
- * The spec's "Advanced Example": global logging, token auth, rooms, join/leave announcements.
+ * A chat with logins: global logging, token auth, rooms, join/leave announcements.
  * Run it with `PORT=8001 npm run sample -- secure-chat`.
  *
  * Open `http://127.0.0.1:8001/`, the chat page of samples/chat.ts, and fill in a token

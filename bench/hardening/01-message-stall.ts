@@ -46,7 +46,7 @@ function manyKeys(budget: number): { text: string; keys: number } {
 function bigMessage({ server, shape }: Scenario): { text: string; keys: number } {
   if (shape === 'control') {
     // As long, but one long string: the floor (sending, receiving and decoding 1 MiB).
-    const head = server === 'chat' ? '{"message":"' : '{"type":"post","author":{"name":"ann"},"text":"';
+    const head = server === 'chat' ? '{"type":"message","content":"' : '{"type":"post","author":{"name":"ann"},"text":"';
     return { text: `${head}${'x'.repeat(TARGET_BYTES - head.length - 2)}"}`, keys: 0 };
   }
   if (shape === 'at-limit') {
@@ -56,7 +56,7 @@ function bigMessage({ server, shape }: Scenario): { text: string; keys: number }
     return { text: `${head}${text}}}`, keys };
   }
   if (server === 'chat') {
-    const head = '{"message":"hi",';
+    const head = '{"type":"message","content":"hi",';
     const { text, keys } = manyKeys(TARGET_BYTES - head.length - 1);
     return { text: `${head}${text}}`, keys };
   }
@@ -151,10 +151,10 @@ async function run(scenario: Scenario, trials: number): Promise<void> {
     const route = scenario.server === 'chat' ? '/chat/stall?username=' : '/nested?u=';
     const a = await open(`ws://127.0.0.1:${server.port}${route}a`);
     const b = await open(`ws://127.0.0.1:${server.port}${route}b`);
-    const probe = scenario.server === 'chat' ? JSON.stringify({ message: 'ping' }) : JSON.stringify({ type: 'echo', text: 'ping' });
+    const probe = scenario.server === 'chat' ? JSON.stringify({ type: 'message', content: 'ping' }) : JSON.stringify({ type: 'echo', text: 'ping' });
     const isEcho =
       scenario.server === 'chat'
-        ? (data: string) => data.includes('"message":"ping"') && data.includes('"username":"b"')
+        ? (data: string) => data.includes('"content":"ping"') && data.includes('"username":"b"')
         : (data: string) => data.includes('"text":"ping"');
     const { text, keys } = bigMessage(scenario);
     const results: Trial[] = [];
