@@ -9,6 +9,7 @@ import { ReceiveKind } from './inbound-queue';
 import { sendFrame } from './outbound';
 import type { Handshake } from './peer';
 import type { InboundMessage } from './message';
+import { truncateUtf8 } from './close-reason';
 import { rejected } from './rejected';
 import type { RequestInfo } from './request-info';
 import { checkResponseHeaders } from './response-headers';
@@ -31,7 +32,6 @@ export interface ReceiveJsonOptions extends ReceiveOptions {
 export type { CloseInfo, ConnectionState, InboundMessage };
 
 const RESOLVED: Promise<void> = Promise.resolve();
-const MAX_REASON_BYTES = 123;
 
 /**
  * One WebSocket connection, from the upgrade request to the close. ProAPI builds one per upgrade
@@ -88,7 +88,7 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Ro
       return rejected(new RangeError(`close code ${code} cannot be sent; use 1000, 1001, 1003, 1007-1014 or 3000-4999`));
     }
     if (this.connectionState === 'connecting') this.deny(403, reason || 'connection refused');
-    else if (this.socket !== null) this.route.app.transport.end(this.socket, code, truncateUtf8(reason, MAX_REASON_BYTES));
+    else if (this.socket !== null) this.route.app.transport.end(this.socket, code, truncateUtf8(reason));
     return RESOLVED;
   }
 
@@ -302,12 +302,4 @@ class MessageIterator implements AsyncIterator<InboundMessage> {
 function notOffered(subprotocol: string, ws: WebSocketConnection<object>): WebSocketStateError {
   const offered = ws.requestedSubprotocols.join(', ') || 'none';
   return new WebSocketStateError(`subprotocol "${subprotocol}" was not offered by the client (offered: ${offered})`);
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  if (Buffer.byteLength(text) <= maxBytes) return text;
-  let cut = Buffer.from(text).subarray(0, maxBytes).toString();
-  // A multi-byte character cut in half decodes as U+FFFD (3 bytes); drop it.
-  while (Buffer.byteLength(cut) > maxBytes || cut.endsWith('\uFFFD')) cut = cut.slice(0, -1);
-  return cut;
 }

@@ -14,7 +14,7 @@ describe('RedisBroker presence keys expire', () => {
   beforeAll(async () => {
     server = await BrokerServer.start('redis');
   }, 60_000);
-  afterAll(() => server.stop());
+  afterAll(() => server.kill());
 
   it('gives every key it writes a time to live, so a cluster that died entirely leaves nothing behind', async () => {
     const prefix = `ttl-${process.pid}`;

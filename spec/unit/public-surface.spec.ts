@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../helpers/process';
 
-const ENTRY_POINTS = ['index.d.ts', 'middleware.d.ts', 'testing.d.ts'];
+const ENTRY_POINTS = ['index.d.ts', 'middleware.d.ts', 'testing.d.ts', 'client.d.ts', 'redis.d.ts', 'nats.d.ts'];
 /** Files that hold the transport seam and the app's wiring: never part of the published types. */
 const INTERNAL_FILES = [/^lib\/adapter\//, /^lib\/runtime\//, /^lib\/connection\/(peer|connection-context|header-text|request-info)\.d\.ts$/];
 const INTERNAL_NAMES = ['ResolvedOptions', 'SocketHandle', 'SocketRef', 'headerText', 'Transport', 'RouteContext', 'AppContext'];
@@ -16,9 +16,11 @@ function reachable(root: string, entries: readonly string[]): Set<string> {
   const visit = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
-    const text = readFileSync(path.join(root, file), 'utf8');
+    // Imports only: JSDoc examples may show imports of their own.
+    const text = readFileSync(path.join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
     for (const [, specifier] of text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)) {
-      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier));
+      // ESM-style specifiers (the browser client's `./x.js`) name the same declaration file.
+      const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)).replace(/\.js$/, '');
       const candidates = [`${target}.d.ts`, `${target}/index.d.ts`];
       const found = candidates.find((candidate) => statSync(path.join(root, candidate), { throwIfNoEntry: false })?.isFile());
       if (!found) throw new Error(`${file} imports ${specifier}, which the build did not emit`);
