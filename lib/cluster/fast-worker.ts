@@ -36,6 +36,8 @@ export interface WorkerApp {
 }
 
 let thisThread: FastWorker | null | undefined;
+/** How long a crashed worker waits for its logger to write what it was given before the thread ends. */
+const LOG_FLUSH_MS = 1000;
 
 /** The fast-mode worker this thread is, or null (the main thread, or a thread fast mode did not start). */
 export function fastWorker(): FastWorker | null {
@@ -57,6 +59,7 @@ export class FastWorker {
   private readonly onControl = (message: ToWorker): void => this.control(message);
   private readonly onCrash = (error: unknown): void => this.crash(error);
   private readonly onExit = (): void => this.app?.abort();
+  private crashed = false;
   /** The main thread's broadcasts handled and not yet acknowledged (one acknowledgement per event-loop turn). */
   private delivered = { frames: 0, bytes: 0 };
   private readonly acknowledge = (): void => {
@@ -174,12 +177,16 @@ export class FastWorker {
   private crash(error: unknown): void {
     const app = this.app!;
     app.logger.error({ err: error, worker: this.id }, `fast mode: worker ${this.id} crashed; its connections are lost`);
+    if (this.crashed) return;
+    this.crashed = true;
     this.send({ type: 'failed', error: describe(error) });
-    // The other workers first learn that this one is gone (its ports close), then its clients
-    // (1006): a client told of the crash then finds room sizes without this worker's members.
-    this.mesh?.close();
-    app.abort();
-    process.exit(1);
+    endAfterCrash(this.mesh, app);
+    // pino writes asynchronously: ending the thread at once could lose the line above.
+    const exit = (): never => process.exit(1);
+    const flush = (app.logger as { flush?: unknown }).flush;
+    if (typeof flush !== 'function') exit();
+    setTimeout(exit, LOG_FLUSH_MS);
+    (flush as (done: () => void) => void).call(app.logger, exit);
   }
 
   /** Lets the thread end: nothing of ProAPI keeps it alive any more. */
@@ -191,6 +198,15 @@ export class FastWorker {
   private send(message: FromWorker): void {
     this.main.postMessage(message);
   }
+}
+
+/**
+ * The other workers first learn that this one is gone (its ports close), then its clients (1006):
+ * a client told of the crash then finds room sizes without this worker's members.
+ */
+export function endAfterCrash(mesh: PeerMesh | null, app: Pick<WorkerApp, 'abort'>): void {
+  mesh?.close();
+  app.abort();
 }
 
 function describe(error: unknown): string {
