@@ -14,6 +14,11 @@ export interface RunOptions {
   fast?: boolean;
   /** Worker threads in fast mode. Default: `os.availableParallelism()` on Linux, 1 elsewhere. */
   workers?: number;
+  /**
+   * Fast mode: how long a join, a room query, `app.stats()` or a metrics scrape waits for each
+   * other worker, in ms; one whose event loop is blocked is then left out (logged). Default 5,000.
+   */
+  workerTimeoutMs?: number;
 }
 
 /** Options of a function-style route. */

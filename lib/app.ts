@@ -13,7 +13,7 @@ import type { MetricsSnapshot } from './metrics/metrics-options';
 import type { PrometheusMetrics } from './metrics/prometheus-metrics';
 import { requireMetrics, setUpMetrics } from './metrics/set-up-metrics';
 import { warnIfTransformerStorageMissing } from './messages/dto-validator';
-import { Cluster, workerCount } from './cluster/cluster';
+import { Cluster, workerCount, workerTimeout } from './cluster/cluster';
 import { fastWorker, type FastWorker, type WorkerApp } from './cluster/fast-worker';
 import { withWorkerPeers } from './cluster/worker-metrics';
 import { usesWorkerBroker } from './cluster/worker-broker-rule';
@@ -226,7 +226,7 @@ export class ProAPI extends AppRegistry {
     }
     const port = options.port ?? Number(process.env.PORT ?? 8000);
     const host = options.host ?? process.env.HOST ?? '0.0.0.0';
-    const bound = options.fast ? await this.startCluster(port, host, options.workers) : await this.listen(port, host);
+    const bound = options.fast ? await this.startCluster(port, host, options) : await this.listen(port, host);
     const shown = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
     console.log(`listening on ws://${shown}:${bound}`);
     if (!options.fast) {
@@ -237,11 +237,12 @@ export class ProAPI extends AppRegistry {
     return bound;
   }
 
-  private async startCluster(port: number, host: string, workers: number | undefined): Promise<number> {
+  private async startCluster(port: number, host: string, { workers, workerTimeoutMs }: RunOptions): Promise<number> {
     if (this.closed || this.runtime || this.cluster) throw new Error('run() was already called on this app');
     const { logger, shutdownTimeoutMs } = this.options;
     const viaBroker = !usesWorkerBroker(this.broker);
-    const cluster = (this.cluster = new Cluster({ port, host, workers: workerCount(workers, logger), logger, shutdownTimeoutMs, viaBroker }));
+    const counts = { workers: workerCount(workers, logger), workerTimeoutMs: workerTimeout(workerTimeoutMs) };
+    const cluster = (this.cluster = new Cluster({ port, host, ...counts, logger, shutdownTimeoutMs, viaBroker }));
     await cluster.start();
     return cluster.servingPort;
   }
@@ -256,6 +257,7 @@ export class ProAPI extends AppRegistry {
       localStats: () => this.counters.snapshot(this.runtime?.rooms.localRooms().length ?? 0),
       deliver: (room, data, isBinary) => this.runtime?.rooms.deliver(room, data, isBinary),
       publish: (room, data, isBinary) => this.runtime?.rooms.publish(room, data, isBinary, null),
+      notForwarded: (count) => this.runtime?.rooms.notForwarded(count),
       roomSize: (room) => this.getRoomSize(room),
       rooms: () => this.getRooms(),
       metricsSnapshot: () => this.prometheus?.snapshot() ?? null,

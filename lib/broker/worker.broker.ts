@@ -1,4 +1,5 @@
 import { ownBytes } from '../cluster/own-bytes';
+import { roomMessageBytes } from '../cluster/peer-link';
 import type { PeerLink, PeerMesh } from '../cluster/peer-mesh';
 import type { Payload } from '../connection/message';
 import type { Broker, BrokerHost } from './broker';
@@ -21,6 +22,9 @@ const NO_MEMBERS = 10;
  *   is forwarded here.
  * - Sizes: members of a room are counted when asked, in this worker and in the peers that have
  *   members in it (one round trip); the list of rooms asks every peer.
+ * - A stalled peer: joins and queries wait for it `answerTimeoutMs` at most, then go on without
+ *   it; room messages past its bound of unacknowledged frames are dropped and counted with
+ *   `notForwarded`, once per message and worker not reached (see `MeshLimits`).
  */
 export class WorkerBroker implements Broker {
   readonly name = 'worker';
@@ -62,19 +66,23 @@ export class WorkerBroker implements Broker {
     const peers = this.interested.get(room);
     if (peers === undefined) return;
     const message = ownBytes(data);
-    for (const peer of peers) this.mesh.post(peer, PUBLISH, room, message, isBinary);
+    const bytes = roomMessageBytes(room, message);
+    let dropped = 0;
+    for (const peer of peers) if (!this.mesh.offer(peer, PUBLISH, room, message, isBinary, bytes)) dropped++;
+    if (dropped > 0) this.host?.notForwarded(dropped);
   }
 
   roomSize(room: string): Promise<number> {
     const local = this.host?.localRoomSize(room) ?? 0;
     const peers = this.interested.get(room);
     if (peers === undefined) return Promise.resolve(local);
-    return this.mesh.ask(peers, 'size', room).then((sizes) => sizes.reduce<number>((sum, size) => sum + (size as number), local));
+    return this.mesh.ask(peers, 'size', room).then(({ values }) => values.reduce<number>((sum, size) => sum + (size as number), local));
   }
 
   async rooms(): Promise<string[]> {
     const all = new Set(this.host?.localRooms());
-    for (const rooms of await this.mesh.ask(this.mesh.peers(), 'rooms', null)) for (const room of rooms as string[]) all.add(room);
+    const { values } = await this.mesh.ask(this.mesh.peers(), 'rooms', null);
+    for (const rooms of values) for (const room of rooms as string[]) all.add(room);
     return [...all];
   }
 

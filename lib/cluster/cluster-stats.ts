@@ -9,8 +9,9 @@ export interface WorkerStats {
 /**
  * The app's stats in fast mode: every counter summed over the workers, `rooms` the rooms of the
  * whole app (a room with members in two workers counts once), and one {@link WorkerSummary} per worker, by id.
+ * `partial`: some worker did not answer in time, and is left out.
  */
-export function mergeWorkerStats(rooms: number, workers: readonly WorkerStats[]): AppStats {
+export function mergeWorkerStats(rooms: number, workers: readonly WorkerStats[], partial = false): AppStats {
   const all = [...workers].sort((a, b) => a.id - b.id);
   const sum = (pick: (stats: AppStats) => number): number => all.reduce((total, worker) => total + pick(worker.stats), 0);
   return {
@@ -28,6 +29,7 @@ export function mergeWorkerStats(rooms: number, workers: readonly WorkerStats[])
     errors: sumRecords(all.map((w) => w.stats.errors)),
     refusals: sumRecords(all.map((w) => w.stats.refusals)),
     workers: all.map(summarize),
+    ...(partial ? { partial } : {}),
   };
 }
 

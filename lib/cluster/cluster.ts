@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { ClusterRooms } from './cluster-rooms';
 import type { PeerPort } from './control';
 import { pickFreePort } from './free-port';
+import { DEFAULT_MESH_LIMITS } from './peer-link';
 import { restartDelay } from './restart-delay';
 import { WorkerHandle, type WorkerEvents, type WorkerState } from './worker-handle';
 import { launchOfThisProcess, spawnWorker } from './worker-launch';
@@ -20,6 +21,8 @@ export interface ClusterOptions {
   readonly shutdownTimeoutMs: number;
   /** The app's broker reaches other processes: each worker is a node of it (no worker broker). */
   readonly viaBroker: boolean;
+  /** How long a question waits for a worker (`run({ workerTimeoutMs })`). */
+  readonly workerTimeoutMs: number;
 }
 
 /** A worker still loading after this long is worth a warning (ts-node compiling a big app takes a while). */
@@ -46,6 +49,7 @@ export class Cluster {
   readonly rooms: ClusterRooms;
   private readonly events: WorkerEvents = {
     answered: (worker, token, value) => this.rooms.answered(worker, token, value),
+    delivered: (worker, frames, bytes) => this.rooms.delivered(worker, frames, bytes),
     booted: (worker) => this.booted(worker),
     ready: (worker) => this.ready(worker),
     exited: (worker, code, before) => this.exited(worker, code, before),
@@ -54,9 +58,9 @@ export class Cluster {
   private readonly onSignal = (): void => void this.stop();
 
   constructor(private readonly options: ClusterOptions) {
-    this.launch = launchOfThisProcess(options.workers);
+    this.launch = launchOfThisProcess(options.workers, options.workerTimeoutMs);
     this.port = options.port;
-    this.rooms = new ClusterRooms(() => this.live.values(), options.viaBroker);
+    this.rooms = new ClusterRooms(() => this.live.values(), options);
   }
 
   /**
@@ -147,6 +151,7 @@ export class Cluster {
   }
 
   private ready(worker: WorkerHandle): void {
+    this.rooms.workerReady(worker);
     if (this.started) {
       this.options.logger.info({ worker: worker.id, slot: worker.slot }, `fast mode: worker ${worker.id} restarted and accepting connections`);
     } else if ([...this.live.values()].every((w) => w.state === 'ready')) {
@@ -188,6 +193,13 @@ export class Cluster {
     }
     return `its thread ended (code ${code})`;
   }
+}
+
+/** `run({ workerTimeoutMs })`, checked; the default mirrors the Redis and NATS brokers' `subscribeTimeoutMs`. */
+export function workerTimeout(requested: number | undefined): number {
+  if (requested === undefined) return DEFAULT_MESH_LIMITS.answerTimeoutMs;
+  if (!Number.isFinite(requested) || requested <= 0) throw new RangeError(`run({ workerTimeoutMs }) must be a positive number of ms, got ${requested}`);
+  return requested;
 }
 
 /** A worker that served this long before it crashed restarts after the shortest delay again. */

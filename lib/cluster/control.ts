@@ -14,6 +14,8 @@ export interface WorkerBoot {
   readonly tsNode: { readonly path: string; readonly options: object } | null;
   /** How many workers share the process, and so its open-file limit. */
   readonly workers: number;
+  /** `run({ workerTimeoutMs })`: how long a question waits for each other worker. */
+  readonly answerTimeoutMs: number;
 }
 
 /** A peer's end of a fresh MessageChannel. */
@@ -37,6 +39,8 @@ export type ToWorker =
    * (a broker beyond the process, told to one worker only) to every other node of that broker too.
    */
   | { readonly type: 'publish'; readonly room: string; readonly data: Payload; readonly isBinary: boolean; readonly forward: boolean }
+  /** Main-thread broadcasts that were not forwarded: counted in this worker's `notForwarded`. */
+  | { readonly type: 'not-forwarded'; readonly count: number }
   /** A room query or `app.stats()` in the main thread, answered for the whole app. */
   | { readonly type: 'ask'; readonly token: number; readonly question: Question; readonly room: string };
 
@@ -52,4 +56,6 @@ export type FromWorker =
   | { readonly type: 'failed'; readonly error: string }
   /** The app closed after a `stop`; the thread ends next. */
   | { readonly type: 'closed' }
-  | { readonly type: 'answer'; readonly token: number; readonly value: unknown };
+  | { readonly type: 'answer'; readonly token: number; readonly value: unknown }
+  /** It handled `frames` of the main thread's `publish` messages, of `bytes` (as `roomMessageBytes` counts them). */
+  | { readonly type: 'delivered'; readonly frames: number; readonly bytes: number };

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { MetricsSnapshot } from '../metrics/metrics-options';
 import { mergeWorkerStats, type WorkerStats } from './cluster-stats';
 import { WORKER_DATA_KEY, type FromWorker, type Question, type ToWorker, type WorkerBoot } from './control';
+import { roomMessageBytes } from './peer-link';
 import { PeerMesh } from './peer-mesh';
 import { usesWorkerBroker } from './worker-broker-rule';
 
@@ -24,6 +25,8 @@ export interface WorkerApp {
   localStats(): AppStats;
   /** Hands a room message to this worker's members of `room` only. */
   deliver(room: string, data: Payload, isBinary: boolean): void;
+  /** Counts room messages that could not be forwarded (the main thread's, dropped there). */
+  notForwarded(count: number): void;
   /** Publishes a room message as a broadcast of this worker: its members, and the broker's other nodes. */
   publish(room: string, data: Payload, isBinary: boolean): void;
   roomSize(room: string): Promise<number>;
@@ -33,6 +36,8 @@ export interface WorkerApp {
 }
 
 let thisThread: FastWorker | null | undefined;
+/** How long a crashed worker waits for its logger to write what it was given before the thread ends. */
+const LOG_FLUSH_MS = 1000;
 
 /** The fast-mode worker this thread is, or null (the main thread, or a thread fast mode did not start). */
 export function fastWorker(): FastWorker | null {
@@ -54,6 +59,13 @@ export class FastWorker {
   private readonly onControl = (message: ToWorker): void => this.control(message);
   private readonly onCrash = (error: unknown): void => this.crash(error);
   private readonly onExit = (): void => this.app?.abort();
+  private crashed = false;
+  /** The main thread's broadcasts handled and not yet acknowledged (one acknowledgement per event-loop turn). */
+  private delivered = { frames: 0, bytes: 0 };
+  private readonly acknowledge = (): void => {
+    this.send({ type: 'delivered', ...this.delivered });
+    this.delivered = { frames: 0, bytes: 0 };
+  };
 
   constructor(
     readonly boot: WorkerBoot,
@@ -68,7 +80,7 @@ export class FastWorker {
   async serve(app: WorkerApp): Promise<number> {
     if (this.app) throw new Error('fast mode serves one app per program: app.run() was called twice in this worker');
     this.app = app;
-    const mesh = (this.mesh = new PeerMesh(this.id, app.logger));
+    const mesh = (this.mesh = new PeerMesh(this.id, app.logger, { answerTimeoutMs: this.boot.answerTimeoutMs }));
     app.swapBroker((current) => (usesWorkerBroker(current) ? new WorkerBroker(mesh) : current));
     mesh.answer('stats', (): WorkerStats => ({ id: this.id, stats: app.localStats() }));
     mesh.answer('metrics', () => app.metricsSnapshot());
@@ -97,12 +109,13 @@ export class FastWorker {
   async stats(): Promise<AppStats> {
     const app = this.app!;
     const [rooms, others] = await Promise.all([app.rooms(), this.mesh!.ask(this.mesh!.peers(), 'stats', null)]);
-    return mergeWorkerStats(rooms.length, [{ id: this.id, stats: app.localStats() }, ...(others as WorkerStats[])]);
+    const workers = [{ id: this.id, stats: app.localStats() }, ...(others.values as WorkerStats[])];
+    return mergeWorkerStats(rooms.length, workers, others.missing > 0);
   }
 
   /** The other workers' Prometheus metrics, for a scrape of this one to sum. */
   async metricsOfPeers(): Promise<MetricsSnapshot[]> {
-    const snapshots = this.mesh ? await this.mesh.ask(this.mesh.peers(), 'metrics', null) : [];
+    const snapshots = this.mesh ? (await this.mesh.ask(this.mesh.peers(), 'metrics', null)).values : [];
     return snapshots.filter((snapshot): snapshot is MetricsSnapshot => Array.isArray(snapshot));
   }
 
@@ -125,6 +138,11 @@ export class FastWorker {
       case 'publish':
         if (message.forward) this.app!.publish(message.room, message.data, message.isBinary);
         else this.app!.deliver(message.room, message.data, message.isBinary);
+        if (this.delivered.frames++ === 0) setImmediate(this.acknowledge);
+        this.delivered.bytes += roomMessageBytes(message.room, message.data);
+        break;
+      case 'not-forwarded':
+        this.app!.notForwarded(message.count);
         break;
       case 'ask':
         void this.answer(message.token, message.question, message.room);
@@ -159,10 +177,16 @@ export class FastWorker {
   private crash(error: unknown): void {
     const app = this.app!;
     app.logger.error({ err: error, worker: this.id }, `fast mode: worker ${this.id} crashed; its connections are lost`);
+    if (this.crashed) return;
+    this.crashed = true;
     this.send({ type: 'failed', error: describe(error) });
-    app.abort();
-    this.mesh?.close();
-    process.exit(1);
+    endAfterCrash(this.mesh, app);
+    // pino writes asynchronously: ending the thread at once could lose the line above.
+    const exit = (): never => process.exit(1);
+    const flush = (app.logger as { flush?: unknown }).flush;
+    if (typeof flush !== 'function') exit();
+    setTimeout(exit, LOG_FLUSH_MS);
+    (flush as (done: () => void) => void).call(app.logger, exit);
   }
 
   /** Lets the thread end: nothing of ProAPI keeps it alive any more. */
@@ -174,6 +198,15 @@ export class FastWorker {
   private send(message: FromWorker): void {
     this.main.postMessage(message);
   }
+}
+
+/**
+ * The other workers first learn that this one is gone (its ports close), then its clients (1006):
+ * a client told of the crash then finds room sizes without this worker's members.
+ */
+export function endAfterCrash(mesh: PeerMesh | null, app: Pick<WorkerApp, 'abort'>): void {
+  mesh?.close();
+  app.abort();
 }
 
 function describe(error: unknown): string {

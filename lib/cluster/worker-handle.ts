@@ -15,6 +15,8 @@ export interface WorkerEvents {
   booted(worker: WorkerHandle): void;
   ready(worker: WorkerHandle): void;
   answered(worker: WorkerHandle, token: number, value: unknown): void;
+  /** It handled `frames` of the main thread's broadcasts, of `bytes`. */
+  delivered(worker: WorkerHandle, frames: number, bytes: number): void;
   /** `before`: its state when the thread ended. */
   exited(worker: WorkerHandle, code: number, before: WorkerState): void;
 }
@@ -57,6 +59,9 @@ export class WorkerHandle {
           break;
         case 'answer':
           events.answered(this, message.token, message.value);
+          break;
+        case 'delivered':
+          events.delivered(this, message.frames, message.bytes);
           break;
         case 'closed':
           // uWS is closed: ending the thread can no longer abort the process.

@@ -24,7 +24,7 @@ const TS_NODE_INSTANCE = Symbol.for('ts-node.register.instance');
 const TEST_RUNNER = /[\\/]node_modules[\\/](\.bin[\\/]jest$|jest[^\\/]*[\\/])/;
 
 /** How this process's workers start: its argv, and ts-node's options when it runs under ts-node. */
-export function launchOfThisProcess(workers: number): Launch {
+export function launchOfThisProcess(workers: number, answerTimeoutMs: number): Launch {
   const entry = process.argv[1];
   if (!entry || !existsSync(entry)) {
     throw new Error(
@@ -38,6 +38,7 @@ export function launchOfThisProcess(workers: number): Launch {
   const tsNode = (process as unknown as Record<symbol, { options: object } | undefined>)[TS_NODE_INSTANCE];
   return {
     workers,
+    answerTimeoutMs,
     argv: [...process.argv],
     tsNode: tsNode
       ? {

@@ -24,6 +24,11 @@ export interface AppStats {
   readonly refusals: Readonly<Record<string, number>>;
   /** In fast mode: each worker's share (the totals above are summed over the workers). */
   readonly workers?: readonly WorkerSummary[];
+  /**
+   * In fast mode: true when a worker did not answer within `workerTimeoutMs` (its event loop
+   * blocked); it is missing from `workers` and the totals.
+   */
+  readonly partial?: boolean;
 }
 
 /** One fast-mode worker in {@link AppStats}. */

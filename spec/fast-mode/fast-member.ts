@@ -1,3 +1,4 @@
+import type { AppStats } from '../../index';
 import type { TestClient } from '../../testing';
 import { Member } from '../broker/member';
 
@@ -14,6 +15,20 @@ export class FastMember extends Member {
   /** Makes its worker throw an uncaught error (after answering). */
   crashWorker(): Promise<unknown> {
     return this.ask('crash', {});
+  }
+
+  /** Blocks its worker's event loop (after answering) until `file` exists. */
+  blockWorker(file: string): Promise<unknown> {
+    return this.ask('block', { file });
+  }
+
+  /** Broadcasts `count` messages of `size` characters to `room`. */
+  flood(room: string, count: number, size: number): Promise<unknown> {
+    return this.ask('flood', { room, count, size });
+  }
+
+  async stats(): Promise<AppStats> {
+    return (await this.ask('stats', {})) as AppStats;
   }
 
   /** When it closes, room `departures` hears `{ departed: room, members }`. */
