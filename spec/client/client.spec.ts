@@ -150,8 +150,8 @@ describe('proapi/client against a real server', () => {
     expect(client.send('shout', { text: 'queued' })).toBe('queued');
     const shout = new Promise((resolve) => client.on('shout', resolve));
     const reconnected = nextEvent(client, 'connected');
-    // Not on the same port: app.close() closes each connection cleanly, which leaves the server's
-    // side in TIME_WAIT for a minute, and uWS 20.30 cannot bind its listening socket over that.
+    // Not on the same port: in the same process uWS 20.30 cannot bind over the TIME_WAIT that
+    // app.close()'s clean closes leave (client-restart.spec.ts restarts a process on the same port).
     await serve(calculatorApp);
     expect(await reconnected).toEqual({ url, reconnected: true });
     expect(await withTimeout(queued, WAIT_MS, 'the queued request')).toEqual({ sum: 42 });
