@@ -1,7 +1,7 @@
 /** What the suite measures: the servers, the scenarios, and the sizes for full, quick and smoke runs. */
 
 export type Wire = 'plain' | 'socket.io';
-export type ScenarioId = 'echo' | 'json' | 'fanout' | 'idle' | 'churn' | 'cluster' | 'scaleout';
+export type ScenarioId = 'echo' | 'json' | 'fanout' | 'idle' | 'churn' | 'scaleout';
 
 export interface ServerSpec {
   readonly id: string;
@@ -152,7 +152,6 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   { id: 'fanout', title: 'Fan-out: one room, one publisher, 64-byte text', metric: 'server CPU per delivery', unit: 'µs', per: 'delivery' },
   { id: 'idle', title: 'Idle connections', metric: 'server RSS per connection', unit: 'KiB', per: 'connection' },
   { id: 'churn', title: 'Connection churn: connect, join, one message, leave, disconnect', metric: 'server CPU per cycle', unit: 'µs', per: 'cycle' },
-  { id: 'cluster', title: 'Cluster fan-out', metric: 'server CPU per delivery', unit: 'µs', per: 'delivery' },
   {
     id: 'scaleout',
     title: 'Scale-out fan-out: one room, one publisher, its members split over 2 nodes through a broker (1-node servers: the same room on one node)',

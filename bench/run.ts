@@ -116,7 +116,7 @@ async function runAll(scenarios: readonly ScenarioSpec[], servers: readonly Serv
     console.log(`\n${scenario.title} — ${scenario.metric} (${scenario.unit} per ${scenario.per})`);
     const started = Date.now();
     const result = await runScenario(scenario, participants, ctx);
-    console.log(result.skipped ? `  ${result.skipped}` : `  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     // An earlier commit may simply not have what a server uses (e.g. @OnMessage before it existed).
     const unbuildable = result.servers.filter((s) => s.server.includes('@') && s.failure?.startsWith('setup failed'));
     for (const s of unbuildable) notes.push(`${s.label} could not start (${s.failure?.split('\n')[0]}); left out of ${scenario.id}.`);

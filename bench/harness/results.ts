@@ -50,8 +50,6 @@ export interface ScenarioResult {
   readonly per: string;
   readonly rateUnit: string;
   readonly parameters: Record<string, number | string>;
-  /** Set when the scenario could not run at all (e.g. no multi-process mode yet). */
-  readonly skipped: string | null;
   readonly servers: ServerResult[];
 }
 

@@ -45,15 +45,12 @@ export async function runScenario(spec: ScenarioSpec, servers: readonly ServerSp
     rateUnit: RATE_UNITS[spec.id] ?? '/s',
     parameters: parametersOf(spec, ctx.plan),
   };
-  if (spec.id === 'cluster') {
-    return { ...base, skipped: 'not available: no multi-process mode yet', servers: [] };
-  }
   const rounds = new Map<string, RoundResult[]>(servers.map((s) => [s.id, []]));
   const setupFailures = new Map<string, string>();
   if (spec.id === 'idle') await runIdle(servers, ctx, rounds, setupFailures);
   else await runTraffic(spec, servers, ctx, rounds, setupFailures);
   const summaries = servers.map((s) => summarizeServer(s.id, s.label, rounds.get(s.id)!, setupFailures.get(s.id) ?? null));
-  return { ...base, skipped: null, servers: withRatios(summaries, BASELINE_SERVER) };
+  return { ...base, servers: withRatios(summaries, BASELINE_SERVER) };
 }
 
 function parametersOf(spec: ScenarioSpec, plan: Plan): Record<string, number | string> {

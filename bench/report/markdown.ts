@@ -50,7 +50,6 @@ function serverRow(scenario: ScenarioResult, s: ServerResult): string {
 
 function scenarioSection(scenario: ScenarioResult, index: number, everyServer: readonly string[]): string[] {
   const lines = [`### ${index}. ${scenario.title}`, ''];
-  if (scenario.skipped) return [...lines, `*${scenario.skipped}.*`, ''];
   const params = Object.entries(scenario.parameters).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`Primary figure: **${scenario.metric}** (${scenario.unit} per ${scenario.per}), median (min–max). Parameters: ${params}.`, '');
   if (scenario.id === 'idle') {

@@ -25,7 +25,7 @@ function escapeXml(text: string): string {
  * about 30). Failed servers are labelled, not drawn.
  */
 export function renderChart(scenarios: readonly ScenarioResult[]): string {
-  const groups = scenarios.filter((s) => !s.skipped && s.servers.length > 0);
+  const groups = scenarios.filter((s) => s.servers.length > 0);
   const maxRatio = Math.max(2, ...groups.flatMap((g) => g.servers.map((s) => s.ratio ?? 0)));
   // Bars start at 0.5×, so a server cheaper than raw uWS still gets a visible bar.
   const low = Math.log(0.5);
