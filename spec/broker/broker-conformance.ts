@@ -18,6 +18,8 @@ export interface ConformanceOptions {
   readonly joinPairs?: number;
   /** How long a room size may take to be right everywhere, in ms (0: at once). Default 0. */
   readonly sizeSettleMs?: number;
+  /** Nodes of the cluster: processes, or worker threads in fast mode. Default: one per URL. */
+  readonly places?: number;
 }
 
 /** How long a member must stay silent to show it received nothing more (no duplicate, nothing stray). */
@@ -33,6 +35,8 @@ const SILENCE_MS = 150;
 export function brokerConformance(name: string, startCluster: () => Promise<ConformanceCluster>, options: ConformanceOptions = {}): void {
   const joinPairs = options.joinPairs ?? 200;
   const sizeSettleMs = options.sizeSettleMs ?? 0;
+  /** How many members to open, at most, to find one on every node when the kernel spreads them. */
+  const placeAttempts = 64;
 
   describe(`Broker conformance: ${name}`, () => {
     let cluster: ConformanceCluster;
@@ -138,26 +142,47 @@ export function brokerConformance(name: string, startCluster: () => Promise<Conf
       await Promise.all(inRoom.map((m) => m.close()));
     });
 
-    it(`reaches a joiner with the first broadcast after its join resolved, from any node (${joinPairs} pairs)`, async () => {
-      const publishers = await members(Math.max(clients.length, 2));
+    /** One member on every node of the cluster (surplus members closed), by where it is served. */
+    const memberOnEveryPlace = async (): Promise<Map<string, Member>> => {
+      const places = options.places ?? clients.length;
+      const found = new Map<string, Member>();
+      for (let attempt = 0; found.size < places && attempt < placeAttempts; attempt++) {
+        const candidate = await member();
+        const place = await candidate.place();
+        if (found.has(place)) await candidate.close();
+        else found.set(place, candidate);
+      }
+      expect(found.size).toBe(places);
+      return found;
+    };
+
+    it(`reaches a joiner with the first broadcast after its join resolved, from another node (${joinPairs} pairs)`, async () => {
+      const publishers = await memberOnEveryPlace();
       const misses: string[] = [];
+      let crossed = 0;
       const batch = 20;
       for (let start = 0; start < joinPairs; start += batch) {
         await Promise.all(
           Array.from({ length: Math.min(batch, joinPairs - start) }, async (_, i) => {
             const roomName = room();
             const joiner = await member();
+            const place = await joiner.place();
+            const elsewhere = [...publishers].filter(([at]) => at !== place).map(([, m]) => m);
+            const candidates = elsewhere.length > 0 ? elsewhere : [...publishers.values()];
+            const publisher = candidates[(start + i) % candidates.length];
+            if (elsewhere.length > 0) crossed++;
             await joiner.join(roomName);
-            const publisher = publishers[(start + i) % publishers.length];
             await publisher.publish(roomName, 'broadcast', 'first');
             const got = await joiner.received(1, 5_000).catch(() => []);
-            if (got.length !== 1) misses.push(`${roomName}: joiner on node ${joiner.node}, publisher on node ${publisher.node}`);
+            if (got.length !== 1) misses.push(`${roomName}: joiner on ${place}, publisher elsewhere: ${elsewhere.length > 0}`);
             await joiner.close();
           }),
         );
       }
       expect(misses).toEqual([]);
-      await Promise.all(publishers.map((m) => m.close()));
+      // With more than one node, every pair's publisher is on another node than its joiner.
+      expect(crossed).toBe(publishers.size > 1 ? joinPairs : 0);
+      await Promise.all([...publishers.values()].map((m) => m.close()));
     });
 
     it('counts room sizes and rooms over every node, after joins, leaves and abrupt disconnects', async () => {

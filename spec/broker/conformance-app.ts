@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { Conn, Message, OnMessage, ProAPI, WebSocket, silentLogger, type ProAPIOptions, type WebSocketConnection } from '../../index';
 
@@ -26,6 +27,7 @@ class PublishCommand extends RoomCommand {
  * - `publish {room, variant, text}` sends with the connection's broadcast method `variant`
  *   (text as is, JSON as `{ text }`, bytes as the UTF-8 of text).
  * - `size {room}`, `rooms`, `myRooms` answer the room queries.
+ * - `place` answers where the connection is served: process and worker thread.
  */
 @WebSocket('/member')
 export class MemberGateway {
@@ -55,6 +57,11 @@ export class MemberGateway {
   @OnMessage('myRooms', null)
   async myRooms(@Conn() ws: WebSocketConnection): Promise<string[]> {
     return (await ws.getRooms()).sort();
+  }
+
+  @OnMessage('place', null)
+  place(): string {
+    return `${process.pid}/${threadId}`;
   }
 }
 

@@ -53,6 +53,11 @@ export class Member {
     return (await this.ask('myRooms', {})) as string[];
   }
 
+  /** Where the member is served: its node's process and worker thread. */
+  async place(): Promise<string> {
+    return (await this.ask('place', {})) as string;
+  }
+
   /** Resolves once the inbox holds `count` deliveries. */
   received(count: number, timeoutMs = 10_000): Promise<Delivery[]> {
     if (this.inbox.length >= count) return Promise.resolve(this.inbox);

@@ -128,6 +128,6 @@ export function fastModeWithBroker(
       const apps = await started;
       return { urls: apps.map((app) => app.url), stop: async () => void (await Promise.all(apps.map((app) => app.stop()))) };
     },
-    { joinPairs: 200, sizeSettleMs: 2_000 },
+    { joinPairs: 200, sizeSettleMs: 2_000, places: 4 },
   );
 }

@@ -16,5 +16,5 @@ brokerConformance(
     const app = await startFixture({ WORKERS: '2', PROAPI_LOG_LEVEL: 'warn' });
     return { urls: [app.url], stop: async () => void (await app.stop()) };
   },
-  { joinPairs: 1000, sizeSettleMs: 2000 },
+  { joinPairs: 1000, sizeSettleMs: 2000, places: 2 },
 );

@@ -1,5 +1,5 @@
 /**
- * Issue 11, defect 1: one message must not stall everyone. A message made of tens of thousands
+ * Defect 1: one message must not stall everyone. A message made of tens of thousands
  * of keys used to be transformed and validated key by key (class-transformer's cost grows with
  * the square of one object's keys) and answered with one detail per key: 7.6 s and 9.7 MB for
  * 110k keys. Now the safe parse counts values before building anything, unknown keys are found

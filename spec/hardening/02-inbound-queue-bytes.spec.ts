@@ -4,7 +4,7 @@ import { captureLogger } from '../helpers/capture-logger';
 
 const MiB = 1024 * 1024;
 const CLIENTS = 4;
-const MESSAGES = 100; // each 1 MiB: the old count-only bound (1024) let every one of them queue
+const MESSAGES = 1000; // each 1 MiB, as a client that never reads may try; the old count-only bound (1024) let every one of them queue
 
 /**
  * Sends up to MESSAGES x 1 MiB, one per event-loop turn (so the client never buffers more than a
@@ -49,7 +49,7 @@ describe('hardening 2: a client that never reads cannot make the server hold its
       const stats = await app.stats();
       expect(stats.errors).toMatchObject({ queue_overflow: CLIENTS });
       // What the server took in before closing: the queue's 4 MiB, what the stalled echo had
-      // taken, and what was on its way; not the 100 MiB each client tried to send.
+      // taken, and what was on its way; not the 1000 MiB each client tried to send.
       expect(stats.bytes.in / CLIENTS).toBeLessThan(16 * MiB);
     } finally {
       await app.close();

@@ -1,5 +1,5 @@
 /**
- * Issue 11, defect 7: LoggingMiddleware leaked credentials and wrote unbounded lines. A custom
+ * Defect 7: LoggingMiddleware leaked credentials and wrote unbounded lines. A custom
  * AuthMiddleware `queryParam` (`ticket`) and a token offered before `bearer` were logged in
  * clear; every header of every refused attempt was logged in full (~59 KiB each), and an
  * `X-Request-Id` whatever its length. Now AuthMiddleware registers the names it reads tokens

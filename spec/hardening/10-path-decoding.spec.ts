@@ -1,5 +1,5 @@
 /**
- * Issue 11, defect 10: path parameters decoded inconsistently. `%ff` was kept literally, so
+ * Defect 10: path parameters decoded inconsistently. `%ff` was kept literally, so
  * `/chat/%ff` and `/chat/%25ff` named one room. decodePathSegment() decodes a segment as uWS
  * hands it over, strictly, or says why it cannot; the adapter answers 400 with that reason. The
  * first test checks, with real requests and raw bytes on a bare uWS app, what uWS 20.30 hands

@@ -1,5 +1,5 @@
 /**
- * Issue 11, defect 11: request ids above 2^53 were echoed rounded (`9007199254740993` came back
+ * Defect 11: request ids above 2^53 were echoed rounded (`9007199254740993` came back
  * as `9007199254740992`) although the README promises them "echoed as given". An id is now echoed
  * exactly or refused: numbers `JSON.parse` has rounded (integers beyond ±(2^53 - 1)) are refused
  * with a `validation` error that says to send them as strings; strings are echoed as they are, up
