@@ -1,5 +1,5 @@
 /**
- * Defect 1 (issue 11): how long one many-keys message stalls everyone else, and how big its error
+ * Defect 1: how long one many-keys message stalls everyone else, and how big its error
  * reply is. A server (chat sample, or a gateway with a nested @Type() DTO) runs in its own process;
  * client B sends a message and awaits its echo, again and again, while client A sends one
  * message of about 1 MiB made of tens of thousands of keys. Reported: B's worst round trip

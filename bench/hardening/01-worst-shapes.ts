@@ -1,5 +1,5 @@
 /**
- * Defect 1 (issue 11): the CPU one message costs in `@OnMessage` validation (safe parse, then the
+ * Defect 1: the CPU one message costs in `@OnMessage` validation (safe parse, then the
  * DTO check: key check, transform, class-validator), for shapes that stay just under the
  * `maxJsonValues` limit, each the worst of its kind. Run in-process: this measures the work, not
  * the network. Reports the fastest and the median of 25 runs per shape (the fastest is the best

@@ -1,5 +1,5 @@
 /**
- * Defect 2 (issue 11): clients that send but never read. The echo sample runs in its own process;
+ * Defect 2: clients that send but never read. The echo sample runs in its own process;
  * 4 clients stop reading, then each sends up to 1000 x 1 MiB (paced so that the client itself
  * buffers at most 4 MiB). The echo handler waits for drain, so what arrives queues on the server.
  * Reported: the server's RSS before and at its peak, how many messages each client got out, the

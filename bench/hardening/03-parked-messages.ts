@@ -1,5 +1,5 @@
 /**
- * Defect 3 (issue 11): unfinished fragmented messages parked on the server. The echo sample runs
+ * Defect 3: unfinished fragmented messages parked on the server. The echo sample runs
  * in its own process; 200 raw clients each send the first fragments of a text message, never the
  * last one, and answer the server's pings. Reported: the server's RSS before and after, per
  * connection, and how many connections the server still holds after `--hold` seconds.

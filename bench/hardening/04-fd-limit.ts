@@ -1,5 +1,5 @@
 /**
- * Defect 4 (issue 11): the server at its open-file limit. The echo sample runs under
+ * Defect 4: the server at its open-file limit. The echo sample runs under
  * `ulimit -n 256`; clients connect one at a time until one is refused or hangs (2 s). Then the
  * server's CPU use is measured over 3 s while one more client waits, and a plain HTTP GET is tried.
  *

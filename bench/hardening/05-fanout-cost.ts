@@ -1,5 +1,5 @@
 /**
- * Defect 5 (issue 11): what watching for slow receivers costs on the fan-out bench. Runs the
+ * Defect 5: what watching for slow receivers costs on the fan-out bench. Runs the
  * suite's fan-out scenario (one room, one publisher, 64-byte text) over raw uWS, ProAPI as built
  * here, and ProAPI as of each git ref given, interleaved in one run, and prints server CPU per
  * delivery (median of the rounds) and the ratio to raw uWS.

@@ -1,5 +1,5 @@
 /**
- * Defect 5 (issue 11): a room member that stops reading. The bench sample (samples/bench-server.ts,
+ * Defect 5: a room member that stops reading. The bench sample (samples/bench-server.ts,
  * whose /room/:name broadcasts each message to the room) runs in its own process; a publisher
  * sends 20,000 numbered 1 KiB messages, paced by a fast member that reads them all, while a third
  * member reads nothing. Then the slow member reads again. Reported: what it got (how many, any gap

@@ -1,5 +1,5 @@
 /**
- * Defect 6 (issue 11): what clients get when the server shuts down (SIGINT), with the echo sample
+ * Defect 6: what clients get when the server shuts down (SIGINT), with the echo sample
  * in its own process.
  * - busy: 200 clients each keep 50 messages of 4 KiB in flight (a new one per echo); then SIGINT.
  *   Reported: the close codes they see.

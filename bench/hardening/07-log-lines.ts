@@ -1,5 +1,5 @@
 /**
- * Defect 7 (issue 11): what LoggingMiddleware writes for hostile upgrade attempts. A route with
+ * Defect 7: what LoggingMiddleware writes for hostile upgrade attempts. A route with
  * LoggingMiddleware and an AuthMiddleware that reads a `ticket` query parameter refuses every
  * attempt; each attempt's `websocket connect` line is captured as the JSON a logger would write.
  * Reported per attempt: the line's size in bytes, and whether a secret appears in it.

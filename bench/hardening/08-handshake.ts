@@ -1,5 +1,5 @@
 /**
- * Defects 8, 9 and 10 (issue 11): how the server answers handshakes, and what a connection's
+ * Defects 8, 9 and 10: how the server answers handshakes, and what a connection's
  * headers cost while it is idle. The chat sample (`/chat/:room`) runs in its own process.
  * - The HTTP status of each kind of request: well-formed, malformed (8), from another site's page
  *   (9), with a path parameter that is not UTF-8 (10), and with large headers (8).

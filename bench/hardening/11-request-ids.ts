@@ -1,5 +1,5 @@
 /**
- * Defect 11 (issue 11): what comes back for large request ids. Sends `{"type":"ping","id":<id>}`
+ * Defect 11: what comes back for large request ids. Sends `{"type":"ping","id":<id>}`
  * with each id below, as raw text, and prints the raw reply's id (or the error), so rounding shows.
  *
  *   npx ts-node --transpile-only bench/hardening/11-request-ids.ts

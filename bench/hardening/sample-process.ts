@@ -1,5 +1,5 @@
 /**
- * For the issue-11 measurement scripts: runs a sample (samples/<name>.ts) in its own process from
+ * For the hardening measurement scripts: runs a sample (samples/<name>.ts) in its own process from
  * any checkout, so one script measures the old code and the new alike:
  *   --root <dir>   the checkout to run the server from (default: this one), e.g. a worktree at 007c6ac
  */

@@ -40,8 +40,8 @@ export function assertPortFree(port: number, host: string): Promise<void> {
   });
 }
 
-// uWS 20.30 listens without SO_REUSEADDR: the server's side of each cleanly closed connection
-// keeps the port for a minute (TIME_WAIT), and nothing can listen on it meanwhile.
+// uWS 20.30 listens without SO_REUSEADDR: on some kernels the server's side of each cleanly
+// closed connection keeps the port for up to a minute (TIME_WAIT), and nothing can listen on it.
 const HELD_BY_TIME_WAIT =
   'no one listens, but connections closed in the last minute still hold the port (TIME_WAIT), ' +
   'and uWebSockets.js 20.30 cannot listen over them; wait up to 60 s or use another port';

@@ -75,9 +75,9 @@ describe('proapi/client in headless Chromium, as plain ES modules', () => {
 
     await app.close();
     await waitForLog(page, 'disconnected 1001');
-    // Not on the same port: app.close() leaves the server's side of each closed WebSocket in
-    // TIME_WAIT, and uWS 20.30's listening socket cannot be bound over it (spec/client restarts on
-    // another port too; README, uWebSockets.js caveats).
+    // Not on the same port: on some kernels a listener in the same process is refused while the
+    // connections app.close() closed are in TIME_WAIT (README, uWS caveats);
+    // spec/client/client-restart.spec.ts restarts a new process on the same port.
     app = calculatorApp(undefined, fromPages);
     const again = await app.listen(0, '127.0.0.1');
     await page.evaluate((next) => ((globalThis as unknown as { location: { hash: string } }).location.hash = String(next)), again);

@@ -150,8 +150,9 @@ describe('proapi/client against a real server', () => {
     expect(client.send('shout', { text: 'queued' })).toBe('queued');
     const shout = new Promise((resolve) => client.on('shout', resolve));
     const reconnected = nextEvent(client, 'connected');
-    // Not on the same port: in the same process uWS 20.30 cannot bind over the TIME_WAIT that
-    // app.close()'s clean closes leave (client-restart.spec.ts restarts a process on the same port).
+    // Not on the same port: on some kernels a listener in the same process is refused while the
+    // connections app.close() closed are in TIME_WAIT (README, uWS caveats). client-restart.spec.ts
+    // restarts a new process on the same port.
     await serve(calculatorApp);
     expect(await reconnected).toEqual({ url, reconnected: true });
     expect(await withTimeout(queued, WAIT_MS, 'the queued request')).toEqual({ sum: 42 });
