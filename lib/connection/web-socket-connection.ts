@@ -9,6 +9,7 @@ import { ReceiveKind } from './inbound-queue';
 import { sendFrame } from './outbound';
 import type { Handshake } from './peer';
 import type { InboundMessage } from './message';
+import { MessageIterator } from './message-iterator';
 import { truncateUtf8 } from './close-reason';
 import { rejected } from './rejected';
 import type { RequestInfo } from './request-info';
@@ -287,15 +288,6 @@ export class WebSocketConnection<TUserData extends object = UserData> extends Ro
 
   set userData(value: TUserData) {
     this.userDataValue = value;
-  }
-}
-
-/** `for await` over a connection: a small object rather than a closure, since every idle loop holds one. */
-class MessageIterator implements AsyncIterator<InboundMessage> {
-  constructor(private readonly ws: WebSocketConnection<object>) {}
-
-  next(): Promise<IteratorResult<InboundMessage>> {
-    return this.ws.nextMessage();
   }
 }
 

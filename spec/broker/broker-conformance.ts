@@ -1,7 +1,6 @@
 import { createTestClient, type TestClient } from '../../testing';
 import { httpGet } from '../helpers/http';
-import type { Variant } from './conformance-app';
-import { Member, type Delivery } from './member';
+import { Member, VARIANT_CASES, type Delivery } from './member';
 
 /**
  * A running cluster of the conformance app (spec/broker/conformance-app.ts), one node per URL,
@@ -80,16 +79,7 @@ export function brokerConformance(name: string, startCluster: () => Promise<Conf
       for (const m of others) expect(m.drain()).toEqual([]);
     };
 
-    const cases: [Variant, boolean, Delivery['kind']][] = [
-      ['broadcast', false, 'text'],
-      ['broadcastToAll', true, 'text'],
-      ['broadcastJson', false, 'json'],
-      ['broadcastJsonToAll', true, 'json'],
-      ['broadcastBytes', false, 'bytes'],
-      ['broadcastBytesToAll', true, 'bytes'],
-    ];
-
-    it.each(cases)('%s reaches exactly the members it should, on every node, once', async (variant, toSelf, kind) => {
+    it.each(VARIANT_CASES)('%s reaches exactly the members it should, on every node, once', async (variant, toSelf, kind) => {
       const roomName = room();
       const inRoom = await members(6);
       const outside = await members(2);

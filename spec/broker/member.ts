@@ -14,6 +14,16 @@ interface Ack {
   reject(error: Error): void;
 }
 
+/** Every broadcast variant: whether it reaches the sender too, and the kind of frame it delivers. */
+export const VARIANT_CASES: readonly (readonly [Variant, boolean, Delivery['kind']])[] = [
+  ['broadcast', false, 'text'],
+  ['broadcastToAll', true, 'text'],
+  ['broadcastJson', false, 'json'],
+  ['broadcastJsonToAll', true, 'json'],
+  ['broadcastBytes', false, 'bytes'],
+  ['broadcastBytesToAll', true, 'bytes'],
+];
+
 /**
  * One client of the conformance app (`/member`): commands are acknowledged by request id, and
  * everything else it receives is a room delivery, kept in order in {@link inbox}.

@@ -1,19 +1,10 @@
 import type { AppStats } from '../../index';
 import { createTestClient, type TestClient } from '../../testing';
 import { brokerConformance } from '../broker/broker-conformance';
-import type { Variant } from '../broker/conformance-app';
-import type { Delivery } from '../broker/member';
+import { VARIANT_CASES } from '../broker/member';
 import { byWorker, membersOnEveryWorker, type FastMember } from './fast-member';
 import { BOOT_TIMEOUT_MS, startFixture, type FastApp } from './fast-process';
 
-const VARIANTS: readonly [Variant, boolean, Delivery['kind']][] = [
-  ['broadcast', false, 'text'],
-  ['broadcastToAll', true, 'text'],
-  ['broadcastJson', false, 'json'],
-  ['broadcastJsonToAll', true, 'json'],
-  ['broadcastBytes', false, 'bytes'],
-  ['broadcastBytesToAll', true, 'bytes'],
-];
 const PER_PUBLISHER = 20;
 /** How long every member must stay silent after a round, to show nothing came twice. */
 const SILENCE_MS = 150;
@@ -82,7 +73,7 @@ export function fastModeWithBroker(
 
       // One publisher per worker, all four sending at once.
       const publishers = [...groups.values()].map((group) => group[0]);
-      for (const [variant, toSelf, kind] of VARIANTS) {
+      for (const [variant, toSelf, kind] of VARIANT_CASES) {
         await Promise.all(
           publishers.map(async (publisher, p) => {
             await Promise.all(Array.from({ length: PER_PUBLISHER }, (_, i) => publisher.publish('spread', variant, `${variant} p${p}:${i}`)));

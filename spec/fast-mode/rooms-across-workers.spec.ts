@@ -1,19 +1,10 @@
 import type { AppStats } from '../../index';
 import { createTestClient, type TestClient } from '../../testing';
-import type { Variant } from '../broker/conformance-app';
-import type { Delivery } from '../broker/member';
+import { VARIANT_CASES } from '../broker/member';
 import { httpGet } from '../helpers/http';
 import { byWorker, FastMember, membersOnEveryWorker } from './fast-member';
 import { BOOT_TIMEOUT_MS, startFixture, type FastApp } from './fast-process';
 
-const VARIANTS: readonly [Variant, boolean, Delivery['kind']][] = [
-  ['broadcast', false, 'text'],
-  ['broadcastToAll', true, 'text'],
-  ['broadcastJson', false, 'json'],
-  ['broadcastJsonToAll', true, 'json'],
-  ['broadcastBytes', false, 'bytes'],
-  ['broadcastBytesToAll', true, 'bytes'],
-];
 const PER_PUBLISHER = 20;
 
 describe('fast mode, 2 workers: rooms across worker threads', () => {
@@ -49,7 +40,7 @@ describe('fast mode, 2 workers: rooms across worker threads', () => {
 
     // One publisher per worker, each sending concurrently with the other.
     const publishers = [...groups.values()].map((group) => group[0]);
-    for (const [variant, toSelf, kind] of VARIANTS) {
+    for (const [variant, toSelf, kind] of VARIANT_CASES) {
       await Promise.all(
         publishers.map(async (publisher, p) => {
           await Promise.all(Array.from({ length: PER_PUBLISHER }, (_, i) => publisher.publish('twenty', variant, `${variant} p${p}:${i}`)));
