@@ -49,7 +49,12 @@ export class ClusterRooms {
   private uncounted = 0;
   /** Broadcasts dropped since the last worker stopped serving (`viaBroker`). */
   private droppedWithoutWorkers = 0;
+  private handOverScheduled = false;
   private readonly expire = (token: number): void => this.expired(token);
+  private readonly handOverLater = (): void => {
+    this.handOverScheduled = false;
+    this.handOverUncounted();
+  };
 
   constructor(
     private readonly workers: () => Iterable<WorkerHandle>,
@@ -66,12 +71,17 @@ export class ClusterRooms {
     } else {
       for (const worker of this.workers()) if (worker.state === 'ready') this.post(worker, message, bytes);
     }
-    if (this.uncounted > 0) this.handOverUncounted();
+    if (this.uncounted > 0 && !this.handOverScheduled) {
+      // Once per event-loop turn, however many broadcasts were dropped in it.
+      this.handOverScheduled = true;
+      setImmediate(this.handOverLater);
+    }
   }
 
   /** The worker handled `frames` broadcasts of `bytes` bytes sent to it. */
   delivered(worker: WorkerHandle, frames: number, bytes: number): void {
     this.windows.get(worker)?.acknowledged(frames, bytes);
+    this.handOverUncounted();
   }
 
   workerReady(worker: WorkerHandle): void {
@@ -80,7 +90,7 @@ export class ClusterRooms {
       this.options.logger.warn({ dropped: this.droppedWithoutWorkers }, `fast mode: a worker serves again; ${this.droppedWithoutWorkers} main-thread broadcasts were dropped meanwhile`);
       this.droppedWithoutWorkers = 0;
     }
-    if (this.uncounted > 0) this.handOverUncounted();
+    this.handOverUncounted();
   }
 
   async size(room: string): Promise<number> {
@@ -135,10 +145,15 @@ export class ClusterRooms {
     );
   }
 
-  /** Counts what was not forwarded in a serving worker's `notForwarded` (one that answers, if there is one). */
+  /**
+   * Counts what was not forwarded in the `notForwarded` of a serving worker that answers and keeps
+   * up with its broadcasts; none such, it stays here until one does (a lagging worker's port is
+   * what the drops protect, so it is sent nothing more).
+   */
   private handOverUncounted(): void {
-    const worker = this.pick(new Set()) ?? this.firstReady();
-    if (!worker) return;
+    if (this.uncounted === 0) return;
+    const worker = this.pick(new Set());
+    if (!worker || this.windows.get(worker)?.lagging === true) return;
     worker.send({ type: 'not-forwarded', count: this.uncounted });
     this.uncounted = 0;
   }
@@ -149,10 +164,19 @@ export class ClusterRooms {
     return undefined;
   }
 
-  /** The longest-serving ready worker not asked yet that has not gone silent. */
+  /**
+   * The longest-serving ready worker not asked yet that has not gone silent, one that keeps up with
+   * its broadcasts first (so it is also the one {@link handOverUncounted} chose, and its port
+   * brings the count before the question).
+   */
   private pick(tried: ReadonlySet<WorkerHandle>): WorkerHandle | undefined {
-    for (const worker of this.workers()) if (worker.state === 'ready' && !tried.has(worker) && !this.silent.has(worker)) return worker;
-    return undefined;
+    let lagging: WorkerHandle | undefined;
+    for (const worker of this.workers()) {
+      if (worker.state !== 'ready' || tried.has(worker) || this.silent.has(worker)) continue;
+      if (this.windows.get(worker)?.lagging !== true) return worker;
+      lagging ??= worker;
+    }
+    return lagging;
   }
 
   private ask(question: Question, room: string): Promise<unknown> {
@@ -160,6 +184,8 @@ export class ClusterRooms {
   }
 
   private send(question: Question, room: string, resolve: (value: unknown) => void, tried: Set<WorkerHandle>): void {
+    // What was dropped before this question is in the stats that answer it.
+    this.handOverUncounted();
     const worker = this.pick(tried);
     if (!worker) return resolve(undefined);
     tried.add(worker);

@@ -26,6 +26,11 @@ export class PendingWindow {
     private readonly log: Logger,
   ) {}
 
+  /** Whether the receiver is in an episode of not keeping up: something did not fit and it has not caught up since. */
+  get lagging(): boolean {
+    return this.droppedInEpisode > 0;
+  }
+
   /** Whether a droppable frame of `bytes` fits; one that does not is counted and logged once per episode. */
   fits(bytes: number): boolean {
     const { maxPendingFrames, maxPendingBytes } = this.bounds;
